@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Integrations.Admin;
+using Integrations.Bus.Backbone;
+using Integrations.Bus.Config;
+using Integrations.Bus.Edge;
+using Integrations.Bus.Node;
+using Integrations.Bus.Services;
+using Integrations.Config;
+using Integrations.Messages;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog;
+
+namespace Integrations.Adapters.Admin;
+
+/// <summary>The admin API on the admin port (8183 by default), behind the admin user's Basic Auth.</summary>
+public static class AdminApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Registers what the admin API needs.</summary>
+    public static IServiceCollection AddAdminApi(this IServiceCollection services)
+    {
+        services.AddSingleton<AdminCredentials>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminCredentials>());
+        return services;
+    }
+
+    /// <summary>Maps the admin API under <c>/admin</c>.</summary>
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
+
+        admin.MapGet("/node", (NodeOptions node) => Ok(new
+        {
+            node = node.NodeName,
+            version = typeof(AdminApi).Assembly.GetName().Version?.ToString(3),
+            roles = node.Roles.ToString().ToLowerInvariant(),
+        }));
+        admin.MapGet("/services", (ServiceCatalog catalog, ServiceClient client) =>
+            Ok(catalog.All.Select(s => Describe(s, client))));
+        admin.MapGet("/services/{name}", (string name, ServiceCatalog catalog, ServiceClient client) =>
+            catalog.TryGet(name, out var service) ? Ok(Describe(service, client)) : NoService(name));
+        admin.MapPost("/services/{name}/invoke", InvokeAsync);
+        admin.MapGet("/services/{name}/settings", (string name, ServiceCatalog catalog, ConfigView config) =>
+            catalog.TryGet(name, out _) ? Ok(config.Find<ServiceSettings>(name) ?? new ServiceSettings { Name = name }) : NoService(name));
+        admin.MapPut("/services/{name}/settings", PutSettingsAsync);
+        return routes;
+    }
+
+    private static async Task InvokeAsync(string name, HttpContext http, ServiceClient client, ILogger log)
+    {
+        var cid = Cid.New();
+        var started = Stopwatch.GetTimestamp();
+        string body;
+        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
+            body = await reader.ReadToEndAsync(http.RequestAborted);
+        log = log.ForContext("SourceContext", "admin");
+        log.Information("admin → cid={Cid}; invoke {Service}; len={Length}; agent={Agent}; remote-addr={Remote}",
+            cid, name, body.Length, http.Request.Headers.UserAgent.ToString(), http.Connection.RemoteIpAddress?.ToString());
+
+        ServiceResult result;
+        if (!InvokeParameters.TryParse(body, out var input, out var error))
+            result = ServiceResult.Failed(cid, 400, error!);
+        else
+            result = await client.InvokeAsync(new InvokeService { Service = name, Cid = cid, Input = input, Channel = "admin", Caller = AdminCredentials.UserName },
+                http.RequestAborted);
+
+        log.Information("admin ← cid={Cid}; {Status} time={Elapsed:0.###}ms; len={Length}",
+            cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (result.Output ?? result.Error)?.Length ?? 0);
+        await HttpAnswers.WriteAsync(http, result);
+    }
+
+    private static async Task<IResult> PutSettingsAsync(string name, HttpContext http, ServiceCatalog catalog, ConfigStore store)
+    {
+        if (!catalog.TryGet(name, out _)) return NoService(name);
+        SettingsBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<SettingsBody>(http.Request.Body, Json, http.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return Error(400, ServiceInput.Malformed(e));
+        }
+        if (body?.TimeoutSeconds is <= 0 or > 86_400)
+            return Error(400, "timeout_seconds: must be more than 0 and at most 86400 (one day), or null for the node's default");
+        var settings = new ServiceSettings { Name = name, TimeoutSeconds = body?.TimeoutSeconds };
+        await store.SaveAsync(settings, http.RequestAborted);
+        return Ok(settings);
+    }
+
+    private sealed record SettingsBody(double? TimeoutSeconds);
+
+    private static ServiceInfo Describe(ServiceDefinition s, ServiceClient client) =>
+        new(s.Name, s.Origin, s.Type.FullName ?? s.Type.Name, s.RequiredInput, client.TimeoutOf(s.Name).TotalSeconds);
+
+    private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var credentials = http.RequestServices.GetRequiredService<AdminCredentials>();
+        if (TryReadBasic(http.Request.Headers.Authorization.ToString(), out var user, out var password) && credentials.Verify(user, password))
+            return await next(context);
+        http.Response.Headers.WWWAuthenticate = "Basic realm=\"esb admin\", charset=\"UTF-8\"";
+        return Error(401, "admin API: give the admin user's name and password with Basic Auth (esb invoke reads ESB_ADMIN_PASSWORD or the data directory's admin-password file)");
+    }
+
+    private static bool TryReadBasic(string header, out string user, out string password)
+    {
+        user = password = "";
+        if (!AuthenticationHeaderValue.TryParse(header, out var value) || !"Basic".Equals(value.Scheme, StringComparison.OrdinalIgnoreCase) || value.Parameter is null)
+            return false;
+        Span<byte> decoded = stackalloc byte[value.Parameter.Length];
+        if (!Convert.TryFromBase64String(value.Parameter, decoded, out var written)) return false;
+        var text = Encoding.UTF8.GetString(decoded[..written]);
+        var colon = text.IndexOf(':');
+        if (colon < 0) return false;
+        user = text[..colon];
+        password = text[(colon + 1)..];
+        return true;
+    }
+
+    private static IResult Ok(object value) => Results.Json(value, Json);
+    private static IResult NoService(string name) => Error(404, $"no service named '{name}'");
+    private static IResult Error(int status, string message) => Results.Json(new ErrorBody(message, status, null), Json, statusCode: status);
+}

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using Integrations.Bus.Node;
+using Marten;
+using JasperFx;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace Integrations.Adapters.Admin;
+
+/// <summary>The admin user's stored password hash (PBKDF2-SHA256); the password itself is never stored.</summary>
+public sealed record AdminAccount
+{
+    /// <summary>The user name.</summary>
+    public string Id { get; init; } = AdminCredentials.UserName;
+    /// <summary>PBKDF2 salt.</summary>
+    public byte[] Salt { get; init; } = [];
+    /// <summary>PBKDF2 output.</summary>
+    public byte[] Hash { get; init; } = [];
+    /// <summary>PBKDF2 iterations.</summary>
+    public int Iterations { get; init; }
+    /// <summary>When the password was last set.</summary>
+    public DateTimeOffset ChangedAt { get; init; }
+}
+
+/// <summary>
+/// The admin user: <c>admin</c>, with the password from <c>ESB_ADMIN_PASSWORD</c>, or one generated at the
+/// cluster's first start, printed once and kept (owner-only) in the data directory for the CLI.
+/// </summary>
+public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, ILogger log) : IHostedService
+{
+    /// <summary>The admin user's name.</summary>
+    public const string UserName = "admin";
+    private const int Iterations = 100_000;
+
+    private readonly ILogger _log = log.ForContext("SourceContext", "admin");
+    private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
+    private AdminAccount? _account;
+    private byte[]? _verified;
+
+    /// <summary>Where the generated password is kept for the CLI.</summary>
+    public static string PasswordFile(string dataDirectory) => Path.Combine(dataDirectory, "admin-password");
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var account = await session.LoadAsync<AdminAccount>(UserName, cancellationToken).ConfigureAwait(false);
+        if (options.AdminPassword is { Length: > 0 } given)
+        {
+            if (account is null || !Matches(account, given))
+            {
+                account = Hash(given);
+                session.Store(account);
+                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                _log.Information("Admin password set from ESB_ADMIN_PASSWORD");
+            }
+        }
+        else if (account is null)
+        {
+            var generated = Generate();
+            account = Hash(generated);
+            session.Insert(account);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                Remember(generated);
+            }
+            catch (DocumentAlreadyExistsException)
+            {
+                // Another node started first and made the password; use its account.
+                await using var again = store.QuerySession();
+                account = await again.LoadAsync<AdminAccount>(UserName, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        _account = account;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Checks a user name and password in constant time; a wrong user and a wrong password look the same.</summary>
+    public bool Verify(string user, string password)
+    {
+        var account = _account;
+        if (account is null) return false;
+        var userOk = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(user), Encoding.UTF8.GetBytes(UserName));
+        // PBKDF2 is slow on purpose; a password that passed once is recognised again by a keyed hash.
+        var presented = HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(password));
+        var cached = _verified;
+        if (cached is not null && CryptographicOperations.FixedTimeEquals(presented, cached)) return userOk;
+        if (!Matches(account, password)) return false;
+        _verified = presented;
+        return userOk;
+    }
+
+    private void Remember(string generated)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var file = PasswordFile(options.DataDirectory);
+        File.WriteAllText(file, generated + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Printed once, to the console only: the log never carries a secret.
+        Console.WriteLine($"""
+
+            Admin login for the dashboard and the CLI (shown once; kept in {Path.GetFullPath(file)}, owner-only):
+              user:     {UserName}
+              password: {generated}
+            Set ESB_ADMIN_PASSWORD before starting a node to choose your own.
+
+            """);
+    }
+
+    private static bool Matches(AdminAccount account, string password) =>
+        account.Hash.Length > 0 && CryptographicOperations.FixedTimeEquals(
+            Rfc2898DeriveBytes.Pbkdf2(password, account.Salt, account.Iterations, HashAlgorithmName.SHA256, account.Hash.Length), account.Hash);
+
+    private static AdminAccount Hash(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        return new AdminAccount
+        {
+            Salt = salt,
+            Iterations = Iterations,
+            Hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, 32),
+            ChangedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    private static string Generate() => RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+}

@@ -1,0 +1,160 @@
+using System.CommandLine;
+using Integrations.Bus.Node;
+using Integrations.Esb.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace Integrations.Esb.Cli;
+
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var defaults = new NodeOptions();
+        var rabbit = new Option<string>("--rabbitmq")
+        {
+            Description = "The backbone broker (env ESB_RABBITMQ).",
+            DefaultValueFactory = _ => Env.Or("ESB_RABBITMQ", defaults.RabbitMq),
+        };
+        var postgres = new Option<string>("--postgres")
+        {
+            Description = "The config store's PostgreSQL connection string (env ESB_POSTGRES).",
+            DefaultValueFactory = _ => Env.Or("ESB_POSTGRES", defaults.Postgres),
+        };
+        var schema = new Option<string>("--schema")
+        {
+            Description = "The PostgreSQL schema of the config store (env ESB_SCHEMA).",
+            DefaultValueFactory = _ => Env.Or("ESB_SCHEMA", defaults.Schema),
+        };
+        var roles = new Option<string>("--roles")
+        {
+            Description = "What this node does: all, or a comma-separated list of edge, worker, scheduler, dashboard (env ESB_ROLES).",
+            DefaultValueFactory = _ => Env.Or("ESB_ROLES", "all"),
+        };
+        var channels = new Option<string>("--channels-url")
+        {
+            Description = "Where channels listen (env ESB_CHANNELS_URL).",
+            DefaultValueFactory = _ => Env.Or("ESB_CHANNELS_URL", defaults.ChannelsUrl),
+        };
+        var admin = new Option<string>("--admin-url")
+        {
+            Description = "Where the dashboard and the admin API listen (env ESB_ADMIN_URL).",
+            DefaultValueFactory = _ => Env.Or("ESB_ADMIN_URL", defaults.AdminUrl),
+        };
+        var name = new Option<string>("--name")
+        {
+            Description = "The node's name in logs and answers (env ESB_NODE_NAME; default: host name and process id).",
+            DefaultValueFactory = _ => Env.Or("ESB_NODE_NAME", defaults.NodeName),
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds a caller waits for a service unless its settings say otherwise (env ESB_TIMEOUT).",
+            DefaultValueFactory = _ => double.TryParse(Env.Get("ESB_TIMEOUT"), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : defaults.DefaultTimeout.TotalSeconds,
+        };
+        var logDir = new Option<string>("--log-dir")
+        {
+            Description = "Folder of server.log (env ESB_LOG_DIR).",
+            DefaultValueFactory = _ => Env.Or("ESB_LOG_DIR", defaults.LogDirectory!),
+        };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Folder for the node's local files, such as the generated admin password (env ESB_DATA_DIR).",
+            DefaultValueFactory = _ => Env.Or("ESB_DATA_DIR", defaults.DataDirectory),
+        };
+
+        var command = new Command("serve", """
+            Run a node: channels, the admin API, and workers for every service, on the RabbitMQ backbone and the
+            PostgreSQL config store. Nodes pointed at the same RabbitMQ and PostgreSQL form a cluster.
+            The admin password comes from ESB_ADMIN_PASSWORD; without it the first node of a cluster makes one,
+            prints it once and keeps it in the data directory.
+            """)
+        {
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, dataDir,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            NodeOptions options;
+            try
+            {
+                options = new NodeOptions
+                {
+                    RabbitMq = parse.GetValue(rabbit)!,
+                    Postgres = parse.GetValue(postgres)!,
+                    Schema = parse.GetValue(schema)!,
+                    Roles = NodeRolesParser.Parse(parse.GetValue(roles)!),
+                    ChannelsUrl = parse.GetValue(channels)!,
+                    AdminUrl = parse.GetValue(admin)!,
+                    NodeName = parse.GetValue(name)!,
+                    DefaultTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    LogDirectory = parse.GetValue(logDir),
+                    DataDirectory = parse.GetValue(dataDir)!,
+                    AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
+                };
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"esb serve: {e.Message}");
+                return 2;
+            }
+            return await RunAsync(options, cancellation);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(NodeOptions options, CancellationToken cancellation)
+    {
+        WebApplication app;
+        try
+        {
+            app = EsbNode.Build(options);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"esb serve: {e.Message}");
+            return 2;
+        }
+
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"""
+                esb serve: the node could not start: {Innermost(e).Message}
+                  RabbitMQ:   {Redact(options.RabbitMq)}
+                  PostgreSQL: {RedactPostgres(options.Postgres)}
+                Are both running? compose/local-services.sh starts them on this machine (./run.sh does it for you).
+                """);
+            await app.DisposeAsync();
+            return 1;
+        }
+
+        var roles = options.Roles == NodeRoles.All ? "all" : options.Roles.ToString().ToLowerInvariant();
+        Console.WriteLine($"Integrations node {options.NodeName} is up (roles: {roles}).");
+        if (options.Roles.HasFlag(NodeRoles.Edge))
+            Console.WriteLine($"  channels:   {options.ChannelsUrl}   (try: curl {options.ChannelsUrl}/esb/ping)");
+        if (options.Roles.HasFlag(NodeRoles.Dashboard))
+            Console.WriteLine($"  admin API:  {options.AdminUrl}   (user admin; try: ./esb invoke demo.hello name=Mike)");
+        if (options.LogDirectory is not null)
+            Console.WriteLine($"  log:        {Path.Combine(options.LogDirectory, "server.log")}");
+        Console.WriteLine("Press Ctrl-C to stop.");
+
+        await app.WaitForShutdownAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is AggregateException { InnerException: { } inner }) e = inner;
+        return e.InnerException is { } cause && e.Message.Length < 20 ? cause : e;
+    }
+
+    private static string Redact(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal) : url;
+
+    private static string RedactPostgres(string connectionString) =>
+        System.Text.RegularExpressions.Regex.Replace(connectionString, "(?i)(password|pwd)=[^;]*", "$1=***");
+}

@@ -1,0 +1,51 @@
+using Integrations.Adapters.Admin;
+using Integrations.Adapters.Http;
+using Integrations.Bus.Logging;
+using Integrations.Bus.Node;
+using Integrations.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Esb.Hosting;
+
+/// <summary>Puts a node together: the platform, the shipped services, and the HTTP surfaces its roles call for.</summary>
+public static class EsbNode
+{
+    /// <summary>Builds a node; start it with <c>StartAsync</c> or <c>RunAsync</c>.</summary>
+    public static WebApplication Build(NodeOptions options)
+    {
+        options.ServiceAssemblies.Insert(0, ShippedServices.Assembly);
+        options.Validate();
+        var channels = new Uri(options.ChannelsUrl);
+        var admin = new Uri(options.AdminUrl);
+        var edge = options.Roles.HasFlag(NodeRoles.Edge);
+        var dashboard = options.Roles.HasFlag(NodeRoles.Dashboard);
+        if (edge && dashboard && channels.Port == admin.Port)
+            throw new ArgumentException($"--channels-url and --admin-url must use different ports (both use {channels.Port})");
+
+        var logger = EsbLogging.Create(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        var urls = new List<string>();
+        if (edge) urls.Add(options.ChannelsUrl);
+        if (dashboard) urls.Add(options.AdminUrl);
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+        builder.Services.AddEsbNode(options, logger);
+        builder.Services.AddSingleton<ChannelGateway>();
+        if (dashboard) builder.Services.AddAdminApi();
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(logger.Dispose);
+        if (edge)
+        {
+            var gateway = app.Services.GetRequiredService<ChannelGateway>();
+            app.MapWhen(http => http.Connection.LocalPort == channels.Port, channel => channel.Run(gateway.HandleAsync));
+        }
+        if (dashboard) app.MapAdminApi();
+        return app;
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Integrations.Esb.Cli;
+
+var root = new RootCommand("esb — Integrations, an enterprise service bus for .NET. `esb serve` runs a node; the other commands talk to one.")
+{
+    ServeCommand.Create(),
+    InvokeCommand.Create(),
+    VersionCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

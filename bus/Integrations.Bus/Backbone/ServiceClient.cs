@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Integrations.Bus.Config;
+using Integrations.Bus.Node;
+using Integrations.Bus.Services;
+using Integrations.Config;
+using MassTransit;
+
+namespace Integrations.Bus.Backbone;
+
+/// <summary>
+/// Calls services through the backbone: <see cref="InvokeAsync"/> waits for the answer (what channels do),
+/// <see cref="SendAsync"/> leaves a durable message in the service's queue and returns.
+/// </summary>
+public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, NodeOptions options, IClientFactory clients, ISendEndpointProvider sender)
+{
+    private readonly ConcurrentDictionary<string, IRequestClient<InvokeService>> _clients = new(StringComparer.Ordinal);
+
+    /// <summary>How long callers wait for <paramref name="service"/>: its settings, else the node's default.</summary>
+    public TimeSpan TimeoutOf(string service) =>
+        config.Find<ServiceSettings>(service)?.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.DefaultTimeout;
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to its service's queue and waits for the result until the deadline
+    /// (the service's timeout unless the request carries one). Unknown services are answered at once with 404;
+    /// a passed deadline is a 504.
+    /// </summary>
+    public async Task<ServiceResult> InvokeAsync(InvokeService request, CancellationToken cancellation = default)
+    {
+        if (!catalog.TryGet(request.Service, out _))
+            return ServiceResult.Failed(request.Cid, 404, $"no service named '{request.Service}'");
+
+        var now = DateTimeOffset.UtcNow;
+        if (request.Deadline == default) request = request with { Deadline = now + TimeoutOf(request.Service) };
+        var timeout = request.Deadline - now;
+        if (timeout <= TimeSpan.Zero)
+            return ServiceResult.Failed(request.Cid, 504, $"{request.Service}: the deadline passed before the call was sent");
+
+        var client = _clients.GetOrAdd(request.Service, static (name, factory) =>
+            factory.CreateRequestClient<InvokeService>(new Uri("queue:" + ServiceNames.QueueOf(name))), clients);
+        try
+        {
+            // The caller is waiting and will retry on failure: the request need not survive a broker restart.
+            var response = await client.GetResponse<ServiceResult>(request, r => r.UseExecute(send => send.Durable = false),
+                cancellation, RequestTimeout.After(ms: (int)Math.Ceiling(timeout.TotalMilliseconds))).ConfigureAwait(false);
+            return response.Message;
+        }
+        catch (RequestTimeoutException)
+        {
+            return ServiceResult.Failed(request.Cid, 504, $"{request.Service} did not answer within {timeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    /// <summary>Leaves a durable call in the service's queue; any node that has the service runs it, even after a restart.</summary>
+    /// <exception cref="ServiceException">404 when no such service exists.</exception>
+    public async Task SendAsync(InvokeService request, CancellationToken cancellation = default)
+    {
+        if (!catalog.TryGet(request.Service, out _))
+            throw new ServiceException(404, $"no service named '{request.Service}'");
+        var endpoint = await sender.GetSendEndpoint(new Uri("queue:" + ServiceNames.QueueOf(request.Service))).ConfigureAwait(false);
+        await endpoint.Send(request, cancellation).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,71 @@
+using Integrations.Bus.Node;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace Integrations.Bus.Config;
+
+/// <summary>
+/// Keeps <see cref="ConfigView"/> current: loads everything before the node serves, reloads an object when
+/// its change is announced, and re-reads everything now and then in case an announcement was missed.
+/// </summary>
+public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigView view, NodeOptions options, ILogger log) : BackgroundService
+{
+    private readonly ILogger _log = log.ForContext("SourceContext", "config");
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ReloadAllAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Re-reads one object after a change was announced.</summary>
+    public async Task ApplyAsync(ConfigChanged change, CancellationToken cancellation)
+    {
+        if (!kinds.TryGet(change.Kind, out var kind))
+        {
+            _log.Warning("Ignoring a change to {Kind} {Name}: this node does not know that kind (is it older than {Node}?)", change.Kind, change.Name, change.Node);
+            return;
+        }
+        await using var session = store.QuerySession();
+        var value = await kind.Load(session, change.Name, cancellation).ConfigureAwait(false);
+        if (value is null) view.Remove(kind.Name, change.Name);
+        else view.Put(kind.Name, value);
+        _log.Information("Applied {Kind} {Name} from {Node}", change.Kind, change.Name, change.Node);
+    }
+
+    /// <summary>Re-reads every object of every kind.</summary>
+    public async Task ReloadAllAsync(CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        foreach (var kind in kinds.All)
+            view.ReplaceAll(kind.Name, await kind.LoadAll(session, cancellation).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.ConfigResync);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await ReloadAllAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.Warning(e, "Configuration resync failed; keeping what this node has");
+            }
+        }
+    }
+}
+
+/// <summary>Applies announced configuration changes on this node.</summary>
+public sealed class ConfigChangedConsumer(ConfigSync sync, NodeOptions node) : IConsumer<ConfigChanged>
+{
+    /// <inheritdoc />
+    public Task Consume(ConsumeContext<ConfigChanged> context) =>
+        context.Message.Node == node.NodeName ? Task.CompletedTask : sync.ApplyAsync(context.Message, context.CancellationToken);
+}

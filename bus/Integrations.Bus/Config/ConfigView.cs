@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Integrations.Config;
+
+namespace Integrations.Bus.Config;
+
+/// <summary>
+/// This node's in-memory copy of the configuration. The hot path reads only this, never PostgreSQL;
+/// <see cref="ConfigSync"/> keeps it current.
+/// </summary>
+public sealed class ConfigView
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, IConfigObject>> _kinds = new(StringComparer.Ordinal);
+
+    /// <summary>Raised after an object changed here: kind, name, and the object (null when deleted).</summary>
+    public event Action<string, string, IConfigObject?>? Changed;
+
+    /// <summary>The object of type <typeparamref name="T"/> named <paramref name="name"/>, if there is one.</summary>
+    public T? Find<T>(string name) where T : class, IConfigObject =>
+        _kinds.TryGetValue(ConfigKinds.NameOf(typeof(T)), out var objects) && objects.TryGetValue(name, out var found) ? (T)found : null;
+
+    /// <summary>All objects of type <typeparamref name="T"/>, by name.</summary>
+    public IReadOnlyList<T> All<T>() where T : class, IConfigObject =>
+        _kinds.TryGetValue(ConfigKinds.NameOf(typeof(T)), out var objects)
+            ? objects.Values.Cast<T>().OrderBy(o => o.Name, StringComparer.Ordinal).ToList()
+            : [];
+
+    internal void Put(string kind, IConfigObject value)
+    {
+        var objects = _kinds.GetOrAdd(kind, _ => new(StringComparer.Ordinal));
+        if (objects.TryGetValue(value.Name, out var old) && old.Equals(value)) return;
+        objects[value.Name] = value;
+        Changed?.Invoke(kind, value.Name, value);
+    }
+
+    internal void Remove(string kind, string name)
+    {
+        if (_kinds.TryGetValue(kind, out var objects) && objects.TryRemove(name, out _))
+            Changed?.Invoke(kind, name, null);
+    }
+
+    internal void ReplaceAll(string kind, IReadOnlyList<IConfigObject> values)
+    {
+        foreach (var value in values) Put(kind, value);
+        if (!_kinds.TryGetValue(kind, out var objects)) return;
+        var names = values.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in objects.Keys.Where(n => !names.Contains(n)).ToList()) Remove(kind, gone);
+    }
+}

@@ -1,0 +1,69 @@
+using Integrations.Bus.Node;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Integrations.Bus.Logging;
+
+/// <summary>
+/// The node's log: console and <c>logs/server.log</c>, one line per event, <c>cid=</c> on every line that has one.
+/// </summary>
+public static class EsbLogging
+{
+    /// <summary>The line layout: time, level, source, cid, message; an exception stays on the same line.</summary>
+    public const string Template =
+        "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} [{Source}] {CidPrefix}{Message:lj}{ExceptionLine}{NewLine}";
+
+    /// <summary>Makes the node's logger.</summary>
+    public static Logger Create(NodeOptions options)
+    {
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("System", LogEventLevel.Warning)
+            .MinimumLevel.Override("MassTransit", LogEventLevel.Warning)
+            .MinimumLevel.Override("Marten", LogEventLevel.Warning)
+            .MinimumLevel.Override("Npgsql", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Node", options.NodeName)
+            .Enrich.With<LineEnricher>();
+        if (options.LogToConsole)
+            config = config.WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        if (options.LogDirectory is { } directory)
+            config = config.WriteTo.File(Path.Combine(directory, "server.log"), outputTemplate: Template,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500), shared: false,
+                fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10);
+        return config.CreateLogger();
+    }
+
+    /// <summary>Fills the template's derived properties: the source, the cid prefix and the one-line exception.</summary>
+    private sealed class LineEnricher : ILogEventEnricher
+    {
+        public void Enrich(LogEvent e, ILogEventPropertyFactory factory)
+        {
+            e.AddPropertyIfAbsent(factory.CreateProperty("Source", SourceOf(e)));
+
+            // A line whose message names the cid itself ("REST cha → cid=…") gets no prefix.
+            var cid = e.Properties.TryGetValue("Cid", out var value) && value is ScalarValue { Value: string s } ? s : null;
+            var prefix = cid is null || e.MessageTemplate.Text.Contains("{Cid}", StringComparison.Ordinal) ? "" : $"cid={cid} ";
+            e.AddPropertyIfAbsent(new LogEventProperty("CidPrefix", new ScalarValue(prefix)));
+
+            if (e.Exception is { } exception)
+                e.AddOrUpdateProperty(new LogEventProperty("ExceptionLine", new ScalarValue(" | " + OneLine(exception))));
+        }
+
+        // "backbone", "admin", "channel", or the service's name for a service's own lines.
+        private static string SourceOf(LogEvent e)
+        {
+            if (e.Properties.TryGetValue("SourceContext", out var context) && context is ScalarValue { Value: string source })
+                return source.StartsWith("Microsoft.", StringComparison.Ordinal) || source.StartsWith("MassTransit", StringComparison.Ordinal)
+                    ? source[(source.LastIndexOf('.') + 1)..]
+                    : source;
+            return "esb";
+        }
+
+        private static string OneLine(Exception exception) =>
+            exception.ToString().Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ⏎ ", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Reflection;
+
+namespace Integrations.Bus.Node;
+
+/// <summary>Everything a node needs to know to start; defaults suit one node on a developer's machine.</summary>
+public sealed class NodeOptions
+{
+    /// <summary>The node's name in logs and answers; unique in the cluster.</summary>
+    public string NodeName { get; set; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
+
+    /// <summary>The backbone broker.</summary>
+    public string RabbitMq { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+
+    /// <summary>The config store's database.</summary>
+    public string Postgres { get; set; } = "Host=127.0.0.1;Port=55432;Database=esb;Username=esb;Password=esb";
+
+    /// <summary>The PostgreSQL schema holding the config store's tables.</summary>
+    public string Schema { get; set; } = "esb";
+
+    /// <summary>What this node does.</summary>
+    public NodeRoles Roles { get; set; } = NodeRoles.All;
+
+    /// <summary>Where channels (REST, WebSockets) listen.</summary>
+    public string ChannelsUrl { get; set; } = "http://127.0.0.1:17010";
+
+    /// <summary>Where the dashboard and the admin API listen.</summary>
+    public string AdminUrl { get; set; } = "http://127.0.0.1:8183";
+
+    /// <summary>The admin user's password; when null, one is generated at first start, printed once and kept in <see cref="DataDirectory"/>.</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>How long a caller waits for a service unless the service's settings say otherwise.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a node re-reads all configuration, in case it missed an announcement while disconnected.</summary>
+    public TimeSpan ConfigResync { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Folder of <c>server.log</c>; null writes no log file.</summary>
+    public string? LogDirectory { get; set; } = "logs";
+
+    /// <summary>Whether to log to the console too.</summary>
+    public bool LogToConsole { get; set; } = true;
+
+    /// <summary>Folder for the node's local files (the generated admin password).</summary>
+    public string DataDirectory { get; set; } = ".esb";
+
+    /// <summary>How many calls one service's queue hands a node at a time.</summary>
+    public int ServicePrefetch { get; set; } = 64;
+
+    /// <summary>Assemblies whose services are registered at start, besides those that ship in <c>services/</c>.</summary>
+    public List<Assembly> ServiceAssemblies { get; } = [];
+
+    /// <summary>Checks the options and says which one is wrong.</summary>
+    public void Validate()
+    {
+        Check(Uri.TryCreate(RabbitMq, UriKind.Absolute, out var amqp) && amqp.Scheme is "amqp" or "amqps",
+            $"--rabbitmq: '{RabbitMq}' is not an amqp:// or amqps:// address");
+        Check(!string.IsNullOrWhiteSpace(Postgres), "--postgres: a connection string is required");
+        Check(Uri.TryCreate(ChannelsUrl, UriKind.Absolute, out var c) && c.Scheme is "http" or "https",
+            $"--channels-url: '{ChannelsUrl}' is not an http:// address");
+        Check(Uri.TryCreate(AdminUrl, UriKind.Absolute, out var a) && a.Scheme is "http" or "https",
+            $"--admin-url: '{AdminUrl}' is not an http:// address");
+        Check(DefaultTimeout > TimeSpan.Zero, "--timeout: must be more than zero");
+        Check(System.Text.RegularExpressions.Regex.IsMatch(Schema, "^[a-z_][a-z0-9_]*$"),
+            $"--schema: '{Schema}' must be lower-case letters, digits and underscores");
+    }
+
+    private static void Check(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+}
+
+/// <summary>What a node does; several nodes with different roles form one cluster.</summary>
+[Flags]
+public enum NodeRoles
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+    /// <summary>Channels: the adapters that take calls from outside.</summary>
+    Edge = 1,
+    /// <summary>Runs services from their queues.</summary>
+    Worker = 2,
+    /// <summary>Fires scheduled jobs.</summary>
+    Scheduler = 4,
+    /// <summary>The dashboard and the admin API.</summary>
+    Dashboard = 8,
+    /// <summary>Everything.</summary>
+    All = Edge | Worker | Scheduler | Dashboard,
+}
+
+/// <summary>Reads roles as the CLI takes them: <c>all</c>, or a comma-separated list such as <c>edge,worker</c>.</summary>
+public static class NodeRolesParser
+{
+    /// <summary>Parses <paramref name="text"/>; the exception names the unknown role and the known ones.</summary>
+    public static NodeRoles Parse(string text)
+    {
+        var roles = NodeRoles.None;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            roles |= part.ToLowerInvariant() switch
+            {
+                "all" => NodeRoles.All,
+                "edge" => NodeRoles.Edge,
+                "worker" => NodeRoles.Worker,
+                "scheduler" => NodeRoles.Scheduler,
+                "dashboard" => NodeRoles.Dashboard,
+                _ => throw new ArgumentException($"--roles: unknown role '{part}'; roles are all, edge, worker, scheduler, dashboard"),
+            };
+        }
+        if (roles == NodeRoles.None) throw new ArgumentException("--roles: name at least one role (all, edge, worker, scheduler, dashboard)");
+        return roles;
+    }
+}

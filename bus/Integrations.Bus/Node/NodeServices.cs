@@ -1,0 +1,96 @@
+using Integrations.Bus.Backbone;
+using Integrations.Bus.Config;
+using Integrations.Bus.Services;
+using JasperFx;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace Integrations.Bus.Node;
+
+/// <summary>Registers a node's platform parts: backbone, service registry and runtime, config store, logging.</summary>
+public static class NodeServices
+{
+    /// <summary>Adds everything a node runs besides its HTTP surfaces.</summary>
+    public static IServiceCollection AddEsbNode(this IServiceCollection services, NodeOptions options, ILogger log)
+    {
+        options.Validate();
+        services.AddSingleton(options);
+        services.AddSingleton(log);
+        services.AddSerilog(log, dispose: false);
+
+        var catalog = new ServiceCatalog();
+        foreach (var assembly in options.ServiceAssemblies.Distinct()) catalog.AddAssembly(assembly, "built-in");
+        services.AddSingleton(catalog);
+        services.AddSingleton<ServiceRuntime>();
+        services.AddSingleton<IServiceRuntime>(sp => sp.GetRequiredService<ServiceRuntime>());
+        services.AddSingleton<ServiceClient>();
+
+        AddConfigStore(services, options);
+        AddBackbone(services, options);
+        if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceEndpoints>();
+        return services;
+    }
+
+    private static void AddConfigStore(IServiceCollection services, NodeOptions options)
+    {
+        var kinds = ConfigKinds.Product();
+        services.AddSingleton(kinds);
+        services.AddSingleton<ConfigView>();
+        services.AddSingleton<ConfigStore>();
+        services.AddSingleton<ConfigSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
+        services.AddMarten(marten =>
+            {
+                marten.Connection(options.Postgres);
+                marten.DatabaseSchemaName = options.Schema;
+                marten.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                marten.UseSystemTextJsonForSerialization();
+                foreach (var kind in kinds.All) kind.Configure(marten);
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+    }
+
+    private static void AddBackbone(IServiceCollection services, NodeOptions options)
+    {
+        var broker = new Uri(options.RabbitMq);
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(30);
+            o.StopTimeout = TimeSpan.FromSeconds(15);
+        });
+        services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            // Replies come back on RabbitMQ's direct reply-to: no reply queue is declared per client or request.
+            bus.SetRabbitMqReplyToRequestClientFactory();
+            bus.AddConsumer<ConfigChangedConsumer>().Endpoint(e =>
+            {
+                e.Name = "esb.config";
+                e.InstanceId = "." + options.NodeName;
+                e.Temporary = true;
+            });
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker.Host, broker.Port > 0 ? (ushort)broker.Port : broker.Scheme == "amqps" ? (ushort)5671 : (ushort)5672, VirtualHostOf(broker), options.NodeName, h =>
+                {
+                    var user = broker.UserInfo.Split(':', 2);
+                    h.Username(Uri.UnescapeDataString(user[0] is { Length: > 0 } u ? u : "guest"));
+                    h.Password(user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest");
+                    if (broker.Scheme == "amqps") h.UseSsl(ssl => ssl.ServerName = broker.Host);
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+    }
+
+    private static string VirtualHostOf(Uri broker)
+    {
+        var path = Uri.UnescapeDataString(broker.AbsolutePath.TrimStart('/'));
+        return path.Length == 0 ? "/" : path;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Integrations.Bus.Backbone;
+using Serilog;
+
+namespace Integrations.Bus.Services;
+
+/// <summary>
+/// Runs services in this process: binds the input, makes the context, calls <c>Handle</c>, and turns
+/// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
+/// </summary>
+public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, ILogger log) : IServiceRuntime
+{
+    private readonly ILogger _log = log;
+
+
+    /// <inheritdoc />
+    public async Task<ServiceResult> RunHereAsync(InvokeService request, CancellationToken cancellation)
+    {
+        if (!catalog.TryGet(request.Service, out var descriptor))
+            return ServiceResult.Failed(request.Cid, 404, $"no service named '{request.Service}'");
+
+        // The service's own lines name it as their source and carry the call's cid.
+        var log = _log.ForContext("SourceContext", request.Service).ForContext("Cid", request.Cid);
+        var shutdown = cancellation;
+        CancellationTokenSource? deadline = null;
+        if (request.Deadline != default)
+        {
+            var left = request.Deadline - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+                return ServiceResult.Failed(request.Cid, 504, $"{request.Service}: the deadline passed before it started");
+            deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            deadline.CancelAfter(left);
+            cancellation = deadline.Token;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var context = new ServiceContext(request, log, this, cancellation);
+            var output = await descriptor.Create().RunAsync(request.Input, context).ConfigureAwait(false);
+            return ServiceResult.Ok(request.Cid, output);
+        }
+        catch (ServiceException e)
+        {
+            log.Warning("{Service} answered {Status}: {Reason}", request.Service, e.Status, e.Message);
+            return ServiceResult.Failed(request.Cid, e.Status, e.Message);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            log.Warning("{Service} stopped: the node is shutting down", request.Service);
+            return ServiceResult.Failed(request.Cid, 503, $"{request.Service} stopped: the node is shutting down; call again");
+        }
+        catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true)
+        {
+            log.Warning("{Service} ran past its deadline after {Elapsed:0.0} ms", request.Service, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return ServiceResult.Failed(request.Cid, 504, $"{request.Service} did not finish before its deadline");
+        }
+        catch (Exception e)
+        {
+            log.Error(e, "{Service} failed after {Elapsed:0.0} ms", request.Service, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return ServiceResult.Failed(request.Cid, 500, $"{request.Service} failed; the server log has the details under cid={request.Cid}");
+        }
+        finally
+        {
+            deadline?.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SendAsync(InvokeService request, CancellationToken cancellation) => client.SendAsync(request, cancellation);
+}

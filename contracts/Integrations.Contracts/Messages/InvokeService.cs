@@ -1,0 +1,25 @@
+namespace Integrations.Messages;
+
+/// <summary>
+/// The one envelope every channel sends to the backbone: which service to run, with which input, for whom.
+/// </summary>
+public sealed record InvokeService
+{
+    /// <summary>The service's name; the message goes to its queue, <c>svc.&lt;name&gt;</c>.</summary>
+    public string Service { get; init; } = "";
+
+    /// <summary>The correlation id, kept on every hop.</summary>
+    public string Cid { get; init; } = "";
+
+    /// <summary>The input, a JSON object as text.</summary>
+    public string Input { get; init; } = "{}";
+
+    /// <summary>The channel the call came in through.</summary>
+    public string Channel { get; init; } = "";
+
+    /// <summary>The caller's identity as the channel established it, if any.</summary>
+    public string? Caller { get; init; }
+
+    /// <summary>When the caller stops waiting; a worker drops a call whose deadline has passed. Default means "the service's own timeout".</summary>
+    public DateTimeOffset Deadline { get; init; }
+}

@@ -1,0 +1,23 @@
+namespace Integrations.Messages;
+
+/// <summary>The answer to an <see cref="InvokeService"/>: a status, and either the output or an error for the caller.</summary>
+public sealed record ServiceResult
+{
+    /// <summary>The call's correlation id.</summary>
+    public string Cid { get; init; } = "";
+
+    /// <summary>HTTP-style status: 200 on success, 400 bad input, 404 unknown service, 500 failure, 504 deadline passed.</summary>
+    public int Status { get; init; } = 200;
+
+    /// <summary>The service's answer as JSON text, on success.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>What went wrong, in words for the caller (never a stack trace), on failure.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>A successful result.</summary>
+    public static ServiceResult Ok(string cid, string output) => new() { Cid = cid, Status = 200, Output = output };
+
+    /// <summary>A failed result.</summary>
+    public static ServiceResult Failed(string cid, int status, string error) => new() { Cid = cid, Status = status, Error = error };
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Integrations.Messages;
+using Serilog;
+
+namespace Integrations;
+
+/// <summary>
+/// What a running service knows about its call and what it may do besides its own work: log under the
+/// call's correlation id, and invoke other services.
+/// </summary>
+public sealed class ServiceContext
+{
+    private readonly InvokeService _request;
+    private readonly IServiceRuntime _runtime;
+
+    /// <summary>Creates a context; the runtime does this for every call (and tests of a service may too).</summary>
+    public ServiceContext(InvokeService request, ILogger log, IServiceRuntime runtime, CancellationToken cancellation = default)
+    {
+        _request = request;
+        _runtime = runtime;
+        Log = log;
+        Cancellation = cancellation;
+    }
+
+    /// <summary>The correlation id: it names this call in every log line, on every hop, and in the answer's <c>X-Esb-Cid</c> header.</summary>
+    public string Cid => _request.Cid;
+
+    /// <summary>The name of the running service.</summary>
+    public string Service => _request.Service;
+
+    /// <summary>The channel the call came through (e.g. <c>admin</c>, a REST channel's name, <c>invoke</c> for a service-to-service call).</summary>
+    public string Channel => _request.Channel;
+
+    /// <summary>Who called, as the channel authenticated them, if it did.</summary>
+    public string? Caller => _request.Caller;
+
+    /// <summary>When the caller stops waiting. Work past it is wasted.</summary>
+    public DateTimeOffset Deadline => _request.Deadline;
+
+    /// <summary>A logger that stamps every line with this call's <c>cid=</c> and the service's name.</summary>
+    public ILogger Log { get; }
+
+    /// <summary>Signalled when the node shuts down or the deadline passes.</summary>
+    public CancellationToken Cancellation { get; }
+
+    /// <summary>
+    /// Invokes another service in this process, as a method call, under this call's correlation id and deadline.
+    /// </summary>
+    /// <returns>The other service's answer, read as <typeparamref name="TOutput"/>.</returns>
+    /// <exception cref="ServiceInvocationException">The other service answered with an error status.</exception>
+    public async Task<TOutput> Invoke<TOutput>(string service, object? input = null)
+    {
+        var output = await InvokeHere(service, input).ConfigureAwait(false);
+        return JsonSerializer.Deserialize<TOutput>(output, ServiceJson.Options)!;
+    }
+
+    /// <summary>Invokes another service in this process and returns its answer as JSON.</summary>
+    /// <exception cref="ServiceInvocationException">The other service answered with an error status.</exception>
+    public async Task<JsonElement> Invoke(string service, object? input = null)
+    {
+        var output = await InvokeHere(service, input).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(output);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// Sends a call to another service through the bus and returns without waiting for it to run. The
+    /// message is durable: it survives a node restart, and any node that has the service may run it.
+    /// It carries this call's correlation id.
+    /// </summary>
+    public Task InvokeAsync(string service, object? input = null) =>
+        _runtime.SendAsync(Call(service, input, default), Cancellation);
+
+    private async Task<string> InvokeHere(string service, object? input)
+    {
+        var result = await _runtime.RunHereAsync(Call(service, input, Deadline), Cancellation).ConfigureAwait(false);
+        if (result.Status >= 400)
+            throw new ServiceInvocationException(service, result.Status, result.Error ?? "failed");
+        return result.Output ?? "null";
+    }
+
+    private InvokeService Call(string service, object? input, DateTimeOffset deadline) => new()
+    {
+        Service = service,
+        Cid = Cid,
+        Input = input switch
+        {
+            null => "{}",
+            string json => json,
+            _ => JsonSerializer.Serialize(input, input.GetType(), ServiceJson.Options),
+        },
+        Channel = "invoke",
+        Caller = Service,
+        Deadline = deadline,
+    };
+}
+
+/// <summary>The runtime behind <see cref="ServiceContext"/>'s invoke methods.</summary>
+public interface IServiceRuntime
+{
+    /// <summary>Runs a service in this process and returns its result; never throws for the service's own failures.</summary>
+    Task<ServiceResult> RunHereAsync(InvokeService request, CancellationToken cancellation);
+
+    /// <summary>Sends a durable call to a service's queue without waiting for its result.</summary>
+    Task SendAsync(InvokeService request, CancellationToken cancellation);
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Integrations;
+
+/// <summary>Binds a JSON object to a service's input record, with errors a caller can act on.</summary>
+public static class ServiceInput
+{
+    private static readonly ConcurrentDictionary<Type, string[]> RequiredFields = new();
+
+    /// <summary>The JSON names of the members of <paramref name="inputType"/> that must be present and not null.</summary>
+    public static IReadOnlyList<string> Required(Type inputType) => RequiredFields.GetOrAdd(inputType, FindRequired);
+
+    /// <summary>Reads <paramref name="json"/> into <typeparamref name="T"/>.</summary>
+    /// <exception cref="ServiceException">400: malformed JSON (with line and position), not an object,
+    /// required fields missing (all of them named), or a value of the wrong type (with its path).</exception>
+    public static T Bind<T>(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) json = "{}";
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ServiceException(400, Malformed(e));
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new ServiceException(400, $"input must be a JSON object, not {Describe(root.ValueKind)}");
+
+            var required = Required(typeof(T));
+            if (required.Count > 0)
+            {
+                List<string>? missing = null;
+                foreach (var name in required)
+                {
+                    if (!HasValue(root, name)) (missing ??= []).Add(name);
+                }
+                if (missing is not null)
+                    throw new ServiceException(400, missing.Count == 1
+                        ? $"missing required field: {missing[0]}"
+                        : $"missing required fields: {string.Join(", ", missing)}");
+            }
+
+            try
+            {
+                return root.Deserialize<T>(ServiceJson.Options)
+                       ?? throw new ServiceException(400, "input must be a JSON object, not null");
+            }
+            catch (JsonException e)
+            {
+                throw new ServiceException(400, $"invalid value at {e.Path ?? "$"}: {FirstSentence(e.Message)}");
+            }
+        }
+    }
+
+    /// <summary>Describes where a JSON text is malformed: "malformed JSON at line 1, position 9: …".</summary>
+    public static string Malformed(JsonException e) =>
+        $"malformed JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}";
+
+    private static bool HasValue(JsonElement root, string name)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                return property.Value.ValueKind != JsonValueKind.Null;
+        }
+        return false;
+    }
+
+    private static string[] FindRequired(Type type)
+    {
+        if (type == typeof(NoInput)) return [];
+        var info = ServiceJson.Options.GetTypeInfo(type);
+        if (info.Kind != JsonTypeInfoKind.Object) return [];
+        var nullability = new NullabilityInfoContext();
+        var required = new List<string>();
+        foreach (var property in info.Properties)
+        {
+            var isRequired = property.IsRequired
+                || property.AssociatedParameter is { HasDefaultValue: false, IsMemberInitializer: false, AttributeProvider: ParameterInfo parameter }
+                   && !IsNullable(parameter.ParameterType, () => nullability.Create(parameter));
+            if (isRequired) required.Add(property.Name);
+        }
+        return [.. required];
+    }
+
+    private static bool IsNullable(Type type, Func<NullabilityInfo> annotation) =>
+        type.IsValueType ? Nullable.GetUnderlyingType(type) is not null : annotation().WriteState != NullabilityState.NotNull;
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+
+    // System.Text.Json appends "Path: … | LineNumber: …" to its messages; we say where ourselves.
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd();
+    }
+}
