@@ -91,7 +91,9 @@ public static class AdminApi
         if (body?.TimeoutSeconds is <= 0 or > 86_400)
             return Error(400, "timeout_seconds: must be more than 0 and at most 86400 (one day), or null for the node's default");
         var settings = new ServiceSettings { Name = name, TimeoutSeconds = body?.TimeoutSeconds };
-        await store.SaveAsync(settings, http.RequestAborted);
+        // Settings that are all defaults are not kept: the service is back to the node's defaults.
+        if (settings.TimeoutSeconds is null) await store.DeleteAsync<ServiceSettings>(name, http.RequestAborted);
+        else await store.SaveAsync(settings, http.RequestAborted);
         return Ok(settings);
     }
 

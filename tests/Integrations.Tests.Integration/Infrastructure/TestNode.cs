@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Integrations.Bus.Node;
+using Integrations.Esb.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integrations.Tests.Integration.Infrastructure;
+
+/// <summary>A real node, in this process, on the test run's RabbitMQ and PostgreSQL, with its own ports and folders.</summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    public const string AdminPassword = "test-admin-password";
+
+    private readonly WebApplication _app;
+
+    private TestNode(WebApplication app, NodeOptions options)
+    {
+        _app = app;
+        Options = options;
+        Admin = new HttpClient { BaseAddress = new Uri(options.AdminUrl) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
+        Channels = new HttpClient { BaseAddress = new Uri(options.ChannelsUrl) };
+    }
+
+    public NodeOptions Options { get; }
+    public HttpClient Admin { get; }
+    public HttpClient Channels { get; }
+    public IServiceProvider Services => _app.Services;
+    public string LogFile => Path.Combine(Options.LogDirectory!, "server.log");
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public static async Task<TestNode> StartAsync(Servers servers, string name, Action<NodeOptions>? configure = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "esb-tests", name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        var options = new NodeOptions
+        {
+            NodeName = name,
+            RabbitMq = servers.RabbitMq,
+            Postgres = servers.Postgres,
+            Schema = servers.Schema,
+            ChannelsUrl = $"http://127.0.0.1:{FreePort()}",
+            AdminUrl = $"http://127.0.0.1:{FreePort()}",
+            AdminPassword = AdminPassword,
+            LogToConsole = false,
+            LogDirectory = Path.Combine(folder, "logs"),
+            DataDirectory = Path.Combine(folder, ".esb"),
+        };
+        options.ServiceAssemblies.Add(typeof(TestNode).Assembly);
+        configure?.Invoke(options);
+        var app = EsbNode.Build(options);
+        await app.StartAsync();
+        return new TestNode(app, options);
+    }
+
+    /// <summary>Invokes a service through the admin API, as <c>esb invoke</c> does.</summary>
+    public Task<HttpResponseMessage> InvokeAsync(string service, string parameters = "") =>
+        Admin.PostAsync($"/admin/services/{service}/invoke", new StringContent(parameters, Encoding.UTF8, "text/plain"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        Channels.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

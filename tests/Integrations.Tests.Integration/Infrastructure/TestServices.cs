@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+
+namespace Integrations.Tests.Integration.Infrastructure;
+
+[Service("test.fail")]
+public sealed class Fail : Service<NoInput, string>
+{
+    protected override Task<string> Handle(NoInput input, ServiceContext ctx) =>
+        throw new InvalidOperationException("connection string Password=hunter2 rejected");
+}
+
+[Service("test.sleep")]
+public sealed class Sleep : Service<Sleep.Input, Sleep.Output>
+{
+    public sealed record Input(int Milliseconds);
+    public sealed record Output(int Slept);
+
+    protected override async Task<Output> Handle(Input input, ServiceContext ctx)
+    {
+        await Task.Delay(input.Milliseconds, ctx.Cancellation);
+        return new(input.Milliseconds);
+    }
+}
+
+[Service("test.order")]
+public sealed class PlaceOrder : Service<PlaceOrder.Input, PlaceOrder.Output>
+{
+    public sealed record Input(string Customer, int Quantity, string? Note);
+    public sealed record Output(string Customer, int Quantity, string Node);
+
+    protected override Task<Output> Handle(Input input, ServiceContext ctx) =>
+        Task.FromResult(new Output(input.Customer, input.Quantity, Environment.ProcessId.ToString()));
+}
+
+/// <summary>Hands work to <see cref="RecordToken"/> through the bus and returns at once.</summary>
+[Service("test.hand-off")]
+public sealed class HandOff : Service<HandOff.Input, string>
+{
+    public sealed record Input(string Token);
+
+    protected override async Task<string> Handle(Input input, ServiceContext ctx)
+    {
+        await ctx.InvokeAsync("test.record", new { token = input.Token });
+        return "sent";
+    }
+}
+
+[Service("test.record")]
+public sealed class RecordToken : Service<RecordToken.Input, string>
+{
+    public static readonly ConcurrentDictionary<string, string> Seen = new();
+    public sealed record Input(string Token);
+
+    protected override Task<string> Handle(Input input, ServiceContext ctx)
+    {
+        Seen[input.Token] = ctx.Cid;
+        return Task.FromResult("recorded");
+    }
+}
