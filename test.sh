@@ -27,8 +27,9 @@ for project in tests/Integrations.Tests.Unit tests/Integrations.Tests.Integratio
   dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$results/$(basename "$project").log" || status=1
 done
 
-passed=$(grep -hoE 'Passed: +[0-9]+' "$results"/*.log | awk '{s+=$2} END {print s+0}')
-failed=$(grep -hoE 'Failed: +[0-9]+' "$results"/*.log | awk '{s+=$2} END {print s+0}')
+# dotnet test's summary of each project: "Total tests: N", "Passed: N", "Failed: N".
+passed=$(awk '$1 == "Passed:" {s += $2} END {print s + 0}' "$results"/*.log)
+failed=$(awk '$1 == "Failed:" {s += $2} END {print s + 0}' "$results"/*.log)
 [ "$passed" -gt 0 ] || status=1
 say "Done in $(( $(date +%s) - started )) s"
 echo "tests: $passed passed, $failed failed"
