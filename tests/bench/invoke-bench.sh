@@ -28,7 +28,7 @@ ESB_ADMIN_PASSWORD=bench ESB_SCHEMA=bench ESB_CHANNELS_URL=$channels ESB_ADMIN_U
   ESB_LOG_DIR=$work/logs ESB_DATA_DIR=$work/.esb \
   dotnet bus/Esb/bin/Release/net10.0/esb.dll serve > "$work/node.out" 2>&1 &
 node=$!
-trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $node 2>/dev/null; wait $node 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do curl -sf "$channels/esb/ping" >/dev/null && break; sleep 0.5; done
 broker=$(pgrep -f 'beam.smp.*rabbit' | head -n 1)
 
