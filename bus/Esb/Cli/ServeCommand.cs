@@ -56,6 +56,16 @@ internal static class ServeCommand
             Description = "Folder of server.log (env ESB_LOG_DIR).",
             DefaultValueFactory = _ => Env.Or("ESB_LOG_DIR", defaults.LogDirectory!),
         };
+        var logLevel = new Option<Serilog.Events.LogEventLevel>("--log-level")
+        {
+            Description = "The least important events logged: Verbose, Debug, Information, Warning, Error, Fatal (env ESB_LOG_LEVEL).",
+            DefaultValueFactory = _ => Enum.TryParse<Serilog.Events.LogEventLevel>(Env.Get("ESB_LOG_LEVEL"), true, out var level) ? level : Serilog.Events.LogEventLevel.Information,
+        };
+        var quiet = new Option<bool>("--quiet")
+        {
+            Description = "Log to the log file only, not to the console (env ESB_QUIET=true).",
+            DefaultValueFactory = _ => Env.Get("ESB_QUIET") is "true" or "1",
+        };
         var dataDir = new Option<string>("--data-dir")
         {
             Description = "Folder for the node's local files, such as the generated admin password (env ESB_DATA_DIR).",
@@ -69,7 +79,7 @@ internal static class ServeCommand
             prints it once and keeps it in the data directory.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, dataDir,
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, dataDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -87,6 +97,8 @@ internal static class ServeCommand
                     NodeName = parse.GetValue(name)!,
                     DefaultTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                     LogDirectory = parse.GetValue(logDir),
+                    LogLevel = parse.GetValue(logLevel),
+                    LogToConsole = !parse.GetValue(quiet),
                     DataDirectory = parse.GetValue(dataDir)!,
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                 };

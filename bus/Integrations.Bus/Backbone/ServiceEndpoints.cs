@@ -66,10 +66,10 @@ public sealed class ServiceEndpoints(ServiceCatalog catalog, ServiceRuntime runt
         var request = context.Message;
         if (context.ResponseAddress is null)
         {
-            // Sent with InvokeAsync: nobody waits. A failure must not vanish: let MassTransit move the
-            // message to the service's error queue, from where it can be replayed.
+            // Sent with InvokeAsync: nobody waits, so nobody would hear of a failure. Let MassTransit move the
+            // message to the service's error queue (svc.<name>_error), with the reason, where an operator sees it.
             var outcome = await runtime.RunHereAsync(request, _stopping.Token).ConfigureAwait(false);
-            if (outcome.Status >= 500) throw new ServiceCallFailedException(request.Service, outcome);
+            if (outcome.Status >= 400) throw new ServiceCallFailedException(request.Service, outcome);
             return;
         }
 

@@ -18,7 +18,7 @@ public static class EsbLogging
     public static Logger Create(NodeOptions options)
     {
         var config = new LoggerConfiguration()
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(options.LogLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("System", LogEventLevel.Warning)
             .MinimumLevel.Override("MassTransit", LogEventLevel.Warning)

@@ -41,6 +41,9 @@ public sealed class NodeOptions
     /// <summary>Whether to log to the console too.</summary>
     public bool LogToConsole { get; set; } = true;
 
+    /// <summary>The least important events written: verbose, debug, information, warning, error or fatal.</summary>
+    public Serilog.Events.LogEventLevel LogLevel { get; set; } = Serilog.Events.LogEventLevel.Information;
+
     /// <summary>Folder for the node's local files (the generated admin password).</summary>
     public string DataDirectory { get; set; } = ".esb";
 

@@ -83,6 +83,7 @@ public static class NodeServices
                     h.Password(user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest");
                     if (broker.Scheme == "amqps") h.UseSsl(ssl => ssl.ServerName = broker.Host);
                 });
+                rabbit.ConnectEndpointConfigurationObserver(new LateReplies());
                 rabbit.ConfigureEndpoints(context);
             });
         });

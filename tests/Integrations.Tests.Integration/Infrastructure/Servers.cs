@@ -85,6 +85,22 @@ public sealed class Servers : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
+    /// <summary>How many messages wait in <paramref name="queue"/> of this run's broker; null when there is no such queue.</summary>
+    public async Task<uint?> QueueDepthAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(RabbitMq) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
+
     private static HttpClient Management()
     {
         var uri = new Uri(LocalManagement);

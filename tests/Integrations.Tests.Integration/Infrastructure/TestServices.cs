@@ -57,3 +57,25 @@ public sealed class RecordToken : Service<RecordToken.Input, string>
         return Task.FromResult("recorded");
     }
 }
+
+/// <summary>Sleeps and ignores cancellation, so its reply comes after its caller gave up.</summary>
+[Service("test.stubborn")]
+public sealed class Stubborn : Service<Sleep.Input, Sleep.Output>
+{
+    protected override async Task<Sleep.Output> Handle(Sleep.Input input, ServiceContext ctx)
+    {
+        await Task.Delay(input.Milliseconds, CancellationToken.None);
+        return new(input.Milliseconds);
+    }
+}
+
+/// <summary>Hands a call to <see cref="Fail"/> through the bus.</summary>
+[Service("test.hand-off-failure")]
+public sealed class HandOffFailure : Service<NoInput, string>
+{
+    protected override async Task<string> Handle(NoInput input, ServiceContext ctx)
+    {
+        await ctx.InvokeAsync("test.fail");
+        return "sent";
+    }
+}
