@@ -28,6 +28,8 @@ public static class EsbNode
         var logger = EsbLogging.Create(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+        // A node is configured by its options alone: no appsettings.json (and no file watcher for it), no ASPNETCORE_* variables.
+        builder.Configuration.Sources.Clear();
         var urls = new List<string>();
         if (edge) urls.Add(options.ChannelsUrl);
         if (dashboard) urls.Add(options.AdminUrl);

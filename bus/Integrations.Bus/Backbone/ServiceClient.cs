@@ -4,6 +4,7 @@ using Integrations.Bus.Node;
 using Integrations.Bus.Services;
 using Integrations.Config;
 using MassTransit;
+using Serilog;
 
 namespace Integrations.Bus.Backbone;
 
@@ -11,8 +12,9 @@ namespace Integrations.Bus.Backbone;
 /// Calls services through the backbone: <see cref="InvokeAsync"/> waits for the answer (what channels do),
 /// <see cref="SendAsync"/> leaves a durable message in the service's queue and returns.
 /// </summary>
-public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, NodeOptions options, IClientFactory clients, ISendEndpointProvider sender)
+public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, NodeOptions options, IClientFactory clients, ISendEndpointProvider sender, ILogger log)
 {
+    private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
     private readonly ConcurrentDictionary<string, IRequestClient<InvokeService>> _clients = new(StringComparer.Ordinal);
 
     /// <summary>How long callers wait for <paramref name="service"/>: its settings, else the node's default.</summary>
@@ -47,6 +49,12 @@ public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, Nod
         catch (RequestTimeoutException)
         {
             return ServiceResult.Failed(request.Cid, 504, $"{request.Service} did not answer within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The broker refused or lost the call (connection down, channel closed): say so, and keep serving.
+            _log.ForContext("Cid", request.Cid).Error(e, "{Service}: the backbone could not take the call", request.Service);
+            return ServiceResult.Failed(request.Cid, 503, $"{request.Service}: the message bus is not reachable right now; try again (cid={request.Cid})");
         }
     }
 
