@@ -5,6 +5,7 @@ using Integrations.Bus.Node;
 using Integrations.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,7 @@ public static class EsbNode
         builder.Logging.ClearProviders();
         // A node is configured by its options alone: no appsettings.json (and no file watcher for it), no ASPNETCORE_* variables.
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         var urls = new List<string>();
         if (edge) urls.Add(options.ChannelsUrl);
         if (dashboard) urls.Add(options.AdminUrl);
