@@ -36,7 +36,11 @@ public sealed class ConfigKinds
     private readonly Dictionary<string, ConfigKind> _kinds = new(StringComparer.Ordinal);
 
     /// <summary>Every kind the product has.</summary>
-    public static ConfigKinds Product() => new ConfigKinds().Add<ServiceSettings>();
+    public static ConfigKinds Product() => new ConfigKinds()
+        .Add<ServiceSettings>()
+        .Add<SecurityDefinition>()
+        .Add<OutgoingRest>()
+        .Add<ChannelRest>();
 
     /// <summary>All kinds.</summary>
     public IReadOnlyCollection<ConfigKind> All => _kinds.Values;

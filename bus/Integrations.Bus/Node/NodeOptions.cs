@@ -29,6 +29,9 @@ public sealed class NodeOptions
     /// <summary>The admin user's password; when null, one is generated at first start, printed once and kept in <see cref="DataDirectory"/>.</summary>
     public string? AdminPassword { get; set; }
 
+    /// <summary>The cluster's key for secrets at rest (base64, 32 bytes); when null, the data directory's <c>secret.key</c>, made at first start.</summary>
+    public string? SecretKey { get; set; }
+
     /// <summary>How long a caller waits for a service unless the service's settings say otherwise.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,5 +1,7 @@
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
+using Integrations.Bus.Outgoing;
+using Integrations.Bus.Security;
 using Integrations.Bus.Services;
 using JasperFx;
 using Marten;
@@ -27,6 +29,12 @@ public static class NodeServices
         services.AddSingleton<ServiceRuntime>();
         services.AddSingleton<IServiceRuntime>(sp => sp.GetRequiredService<ServiceRuntime>());
         services.AddSingleton<ServiceClient>();
+        services.AddSingleton<SecretBox>();
+        services.AddSingleton<SecurityDefinitions>();
+        services.AddSingleton<HttpPool>();
+        services.AddSingleton<OAuthTokens>();
+        services.AddSingleton<RestConnections>();
+        services.AddSingleton<IOutgoingConnections>(sp => sp.GetRequiredService<RestConnections>());
 
         AddConfigStore(services, options);
         AddBackbone(services, options);
@@ -42,6 +50,7 @@ public static class NodeServices
         services.AddSingleton<ConfigStore>();
         services.AddSingleton<ConfigSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
+        services.AddHostedService<SecretKeyGuard>();
         services.AddMarten(marten =>
             {
                 marten.Connection(options.Postgres);
@@ -49,6 +58,7 @@ public static class NodeServices
                 marten.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 marten.UseSystemTextJsonForSerialization();
                 foreach (var kind in kinds.All) kind.Configure(marten);
+                marten.RegisterDocumentType<SecretKeyRecord>();
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();

@@ -8,7 +8,7 @@ namespace Integrations.Bus.Services;
 /// Runs services in this process: binds the input, makes the context, calls <c>Handle</c>, and turns
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
-public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, ILogger log) : IServiceRuntime
+public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, IOutgoingConnections connections, ILogger log) : IServiceRuntime
 {
     private readonly ILogger _log = log;
 
@@ -38,7 +38,9 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
         {
             var context = new ServiceContext(request, log, this, cancellation);
             var output = await descriptor.Create().RunAsync(request.Input, context).ConfigureAwait(false);
-            return ServiceResult.Ok(request.Cid, output);
+            return context.ResponseIfSet is { } response
+                ? new ServiceResult { Cid = request.Cid, Status = response.Status, Output = output, Headers = response.Headers.Count > 0 ? response.Headers : null }
+                : ServiceResult.Ok(request.Cid, output);
         }
         catch (ServiceException e)
         {
@@ -65,6 +67,9 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
             deadline?.Dispose();
         }
     }
+
+    /// <inheritdoc />
+    public IOutgoingConnections Connections => connections;
 
     /// <inheritdoc />
     public Task SendAsync(InvokeService request, CancellationToken cancellation) => client.SendAsync(request, cancellation);

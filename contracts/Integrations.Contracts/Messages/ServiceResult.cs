@@ -15,6 +15,9 @@ public sealed record ServiceResult
     /// <summary>What went wrong, in words for the caller (never a stack trace), on failure.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Headers the service set for the caller, if any.</summary>
+    public Dictionary<string, string>? Headers { get; init; }
+
     /// <summary>A successful result.</summary>
     public static ServiceResult Ok(string cid, string output) => new() { Cid = cid, Status = 200, Output = output };
 

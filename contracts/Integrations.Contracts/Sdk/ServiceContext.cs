@@ -12,6 +12,8 @@ public sealed class ServiceContext
 {
     private readonly InvokeService _request;
     private readonly IServiceRuntime _runtime;
+    private Outgoing? _out;
+    private ServiceResponse? _response;
 
     /// <summary>Creates a context; the runtime does this for every call (and tests of a service may too).</summary>
     public ServiceContext(InvokeService request, ILogger log, IServiceRuntime runtime, CancellationToken cancellation = default)
@@ -42,6 +44,15 @@ public sealed class ServiceContext
 
     /// <summary>Signalled when the node shuts down or the deadline passes.</summary>
     public CancellationToken Cancellation { get; }
+
+    /// <summary>Outgoing connections by name: <c>await ctx.Out.Rest["CRM"].GetAsync(new { UserName = name })</c>.</summary>
+    public Outgoing Out => _out ??= new Outgoing(this, _runtime.Connections);
+
+    /// <summary>The status and headers of this call's answer, which channels pass on to the caller.</summary>
+    public ServiceResponse Response => _response ??= new ServiceResponse();
+
+    /// <summary>The response settings, if the service touched them.</summary>
+    internal ServiceResponse? ResponseIfSet => _response;
 
     /// <summary>
     /// Invokes another service in this process, as a method call, under this call's correlation id and deadline.
@@ -103,4 +114,7 @@ public interface IServiceRuntime
 
     /// <summary>Sends a durable call to a service's queue without waiting for its result.</summary>
     Task SendAsync(InvokeService request, CancellationToken cancellation);
+
+    /// <summary>The node's outgoing connections.</summary>
+    IOutgoingConnections Connections { get; }
 }
