@@ -7,6 +7,7 @@ using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Node;
+using Integrations.Bus.Security;
 using Integrations.Bus.Services;
 using Integrations.Config;
 using Integrations.Messages;
@@ -50,6 +51,7 @@ public static class AdminApi
         admin.MapGet("/services/{name}/settings", (string name, ServiceCatalog catalog, ConfigView config) =>
             catalog.TryGet(name, out _) ? Ok(config.Find<ServiceSettings>(name) ?? new ServiceSettings { Name = name }) : NoService(name));
         admin.MapPut("/services/{name}/settings", PutSettingsAsync);
+        admin.MapConfigEndpoints();
         return routes;
     }
 
@@ -88,12 +90,20 @@ public static class AdminApi
         {
             return Error(400, ServiceInput.Malformed(e));
         }
-        if (body?.TimeoutSeconds is <= 0 or > 86_400)
-            return Error(400, "timeout_seconds: must be more than 0 and at most 86400 (one day), or null for the node's default");
         var settings = new ServiceSettings { Name = name, TimeoutSeconds = body?.TimeoutSeconds };
         // Settings that are all defaults are not kept: the service is back to the node's defaults.
         if (settings.TimeoutSeconds is null) await store.DeleteAsync<ServiceSettings>(name, http.RequestAborted);
-        else await store.SaveAsync(settings, http.RequestAborted);
+        else
+        {
+            try
+            {
+                await store.SaveAsync(settings, http.RequestAborted);
+            }
+            catch (ConfigRejectedException e)
+            {
+                return Error(e.Status, e.Message);
+            }
+        }
         return Ok(settings);
     }
 
@@ -106,25 +116,10 @@ public static class AdminApi
     {
         var http = context.HttpContext;
         var credentials = http.RequestServices.GetRequiredService<AdminCredentials>();
-        if (TryReadBasic(http.Request.Headers.Authorization.ToString(), out var user, out var password) && credentials.Verify(user, password))
+        if (BasicAuth.TryRead(http.Request.Headers.Authorization.ToString(), out var user, out var password) && credentials.Verify(user, password))
             return await next(context);
         http.Response.Headers.WWWAuthenticate = "Basic realm=\"esb admin\", charset=\"UTF-8\"";
         return Error(401, "admin API: give the admin user's name and password with Basic Auth (esb invoke reads ESB_ADMIN_PASSWORD or the data directory's admin-password file)");
-    }
-
-    private static bool TryReadBasic(string header, out string user, out string password)
-    {
-        user = password = "";
-        if (!AuthenticationHeaderValue.TryParse(header, out var value) || !"Basic".Equals(value.Scheme, StringComparison.OrdinalIgnoreCase) || value.Parameter is null)
-            return false;
-        Span<byte> decoded = stackalloc byte[value.Parameter.Length];
-        if (!Convert.TryFromBase64String(value.Parameter, decoded, out var written)) return false;
-        var text = Encoding.UTF8.GetString(decoded[..written]);
-        var colon = text.IndexOf(':');
-        if (colon < 0) return false;
-        user = text[..colon];
-        password = text[(colon + 1)..];
-        return true;
     }
 
     private static IResult Ok(object value) => Results.Json(value, Json);

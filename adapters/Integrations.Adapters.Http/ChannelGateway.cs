@@ -1,36 +1,212 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
+using Integrations.Bus.Backbone;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Node;
+using Integrations.Bus.Security;
+using Integrations.Config;
+using Integrations.Messages;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 using Serilog;
 
 namespace Integrations.Adapters.Http;
 
 /// <summary>
-/// The channel port (17010 by default): every request gets a correlation id, answered in <c>X-Esb-Cid</c>.
-/// It serves the node's liveness check, <c>GET /esb/ping</c>; REST channels are matched here too.
+/// The channel port (17010 by default). Every answer carries <c>X-Esb-Cid</c>. It serves the node's own endpoints
+/// (<c>GET /esb/ping</c>, the tutorial's demo systems) and every REST channel: CORS, method, security, rate limit,
+/// body size and format are checked in that order, then the service is invoked through the backbone with the input
+/// merged from the query string, the body and the path (later ones win).
 /// </summary>
-public sealed class ChannelGateway(NodeOptions node, ILogger log)
+public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints, RestChannelTable channels,
+    SecurityDefinitions security, ServiceClient services, ILogger log)
 {
-    private readonly ILogger _log = log.ForContext("SourceContext", "channel");
+    private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
+    private const string AnyMethod = "GET, POST, PUT, PATCH, DELETE";
+    private readonly ILogger _log = log.ForContext("SourceContext", "rest-channel");
 
     /// <summary>Handles one request on the channel port.</summary>
-    public Task HandleAsync(HttpContext http)
+    public async Task HandleAsync(HttpContext http)
     {
         var request = http.Request;
         var cid = Cid.New();
+        http.Response.Headers[HttpAnswers.CidHeader] = cid;
         if (request.Path.Equals("/esb/ping", StringComparison.Ordinal))
         {
             if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-                return HttpAnswers.WriteErrorAsync(http, 405, $"{request.Method} is not allowed on /esb/ping; use GET", cid);
-            return HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new PingAnswer("esb", node.NodeName, cid), PongJson));
+            {
+                await HttpAnswers.WriteErrorAsync(http, 405, $"{request.Method} is not allowed on /esb/ping; use GET", cid);
+                return;
+            }
+            await HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new PingAnswer("esb", node.NodeName, cid), PingJson));
+            return;
+        }
+        if (nodeEndpoints.Find(request.Method, request.Path.Value ?? "/") is { } own)
+        {
+            await own.Handle(http);
+            return;
         }
 
-        _log.Information("REST cha → cid={Cid}; {Method} {Path}: no channel matches", cid, request.Method, request.Path.Value);
-        return HttpAnswers.WriteErrorAsync(http, 404, $"no channel matches {request.Method} {request.Path.Value}", cid);
+        var channel = channels.Match(request.Path, out var pathValues);
+        if (channel is null)
+        {
+            await HttpAnswers.WriteErrorAsync(http, 404, $"no channel matches {request.Method} {request.Path.Value}", cid);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var config = channel.Config;
+        var log = _log.ForContext("Cid", cid);
+        log.Information("REST cha → cid={Cid}; {Method} {Path} name={Channel}; len={Length}; agent={Agent}; remote-addr={Remote}",
+            cid, request.Method, request.Path.Value, config.Name, request.ContentLength ?? 0, request.Headers.UserAgent.ToString(),
+            http.Connection.RemoteIpAddress?.ToString());
+        var result = await ServeAsync(http, channel, pathValues, cid);
+        log.Information("REST cha ← cid={Cid}; {Status} time={Elapsed:0.###}ms; len={Length}",
+            cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (result.Output ?? result.Error)?.Length ?? 0);
+        if (result.Headers is { } headers)
+            foreach (var (name, value) in headers) http.Response.Headers[name] = value;
+        if (result.Status == 204) http.Response.StatusCode = 204;
+        else await HttpAnswers.WriteAsync(http, result);
     }
 
-    private static readonly JsonSerializerOptions PongJson = new(JsonSerializerDefaults.Web);
+    private async Task<ServiceResult> ServeAsync(HttpContext http, LiveChannel channel, RouteValueDictionary? pathValues, string cid)
+    {
+        var request = http.Request;
+        var config = channel.Config;
+        if (!config.IsActive) return Fail(404, $"channel '{config.Name}' is inactive");
+
+        // CORS first: a browser's preflight carries no credentials.
+        if (request.Headers.Origin.ToString() is { Length: > 0 } origin)
+        {
+            var allowed = config.CorsOrigins.Contains("*") || config.CorsOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
+            if (!allowed) return Fail(403, $"origin {origin} may not call this channel");
+            http.Response.Headers.AccessControlAllowOrigin = config.CorsOrigins.Contains("*") ? "*" : origin;
+            http.Response.Headers.Vary = "Origin";
+            if (HttpMethods.IsOptions(request.Method) && request.Headers.AccessControlRequestMethod.Count > 0)
+            {
+                http.Response.Headers.AccessControlAllowMethods = config.Method ?? AnyMethod;
+                http.Response.Headers.AccessControlAllowHeaders = request.Headers.AccessControlRequestHeaders.ToString() is { Length: > 0 } asked ? asked : "Content-Type";
+                http.Response.Headers.AccessControlMaxAge = "600";
+                return new ServiceResult { Cid = cid, Status = 204 };
+            }
+        }
+
+        if (config.Method is { } method && !string.Equals(method, request.Method, StringComparison.OrdinalIgnoreCase))
+        {
+            http.Response.Headers.Allow = method;
+            return Fail(405, $"{request.Method} is not allowed on this channel; use {method}");
+        }
+
+        string? caller = null;
+        if (config.Security is { } securityName)
+        {
+            if (security.Find(securityName) is not { } definition)
+                return Fail(403, $"access is suspended: the channel's security definition '{securityName}' does not exist");
+            var check = await security.CheckAsync(definition, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
+            if (!check.Passed)
+            {
+                if (check.Challenge is not null) http.Response.Headers.WWWAuthenticate = check.Challenge;
+                return Fail(check.Status, check.Error!);
+            }
+            caller = check.Caller;
+        }
+
+        if (channel.Limiter is { } limiter)
+        {
+            using var lease = limiter.AttemptAcquire(caller ?? http.Connection.RemoteIpAddress?.ToString() ?? "");
+            if (!lease.IsAcquired)
+            {
+                var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Fail(429, $"too many calls: this channel allows {config.RateLimit} per caller; try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s");
+            }
+        }
+
+        var input = await ReadInputAsync(http, config, pathValues);
+        if (input.Error is { } error) return error with { Cid = cid };
+
+        var timeout = config.TimeoutSeconds is { } seconds ? DateTimeOffset.UtcNow.AddSeconds(seconds) : default;
+        return await services.InvokeAsync(new InvokeService
+        {
+            Service = config.Service,
+            Cid = cid,
+            Input = input.Json!,
+            Channel = config.Name,
+            Caller = caller,
+            Deadline = timeout,
+        }, http.RequestAborted);
+
+        ServiceResult Fail(int status, string message) => ServiceResult.Failed(cid, status, message);
+    }
+
+    private static async Task<(string? Json, ServiceResult? Error)> ReadInputAsync(HttpContext http, ChannelRest config, RouteValueDictionary? pathValues)
+    {
+        var request = http.Request;
+        if (request.ContentLength > config.MaxBodyBytes)
+            return (null, ServiceResult.Failed("", 413, $"the body is {request.ContentLength} bytes; this channel takes at most {config.MaxBodyBytes}"));
+
+        var input = new JsonObject();
+        foreach (var (name, values) in request.Query) input[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+
+        var body = await ReadBodyAsync(request, config.MaxBodyBytes, http.RequestAborted);
+        if (body is null)
+            return (null, ServiceResult.Failed("", 413, $"the body is larger than this channel's limit of {config.MaxBodyBytes} bytes"));
+        if (body.Length > 0)
+        {
+            var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType?.ToLowerInvariant() : null;
+            if (config.DataFormat == "form")
+            {
+                if (mediaType != "application/x-www-form-urlencoded")
+                    return (null, ServiceResult.Failed("", 415, $"this channel takes form data (Content-Type: application/x-www-form-urlencoded), not {mediaType ?? "an untyped body"}"));
+                foreach (var (name, values) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
+                    input[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+            }
+            else
+            {
+                if (mediaType is not null && mediaType != "application/json" && mediaType != "text/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
+                    return (null, ServiceResult.Failed("", 415, $"this channel takes JSON (Content-Type: application/json), not {mediaType}"));
+                JsonNode? json;
+                try
+                {
+                    json = JsonNode.Parse(body);
+                }
+                catch (JsonException e)
+                {
+                    return (null, ServiceResult.Failed("", 400, Integrations.ServiceInput.Malformed(e)));
+                }
+                if (json is not JsonObject fields)
+                    return (null, ServiceResult.Failed("", 400, "the body must be a JSON object"));
+                foreach (var (name, value) in fields.ToList())
+                {
+                    fields.Remove(name);
+                    input[name] = value;
+                }
+            }
+        }
+        if (pathValues is not null)
+            foreach (var (name, value) in pathValues) input[name] = value?.ToString();
+        return (input.ToJsonString(), null);
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
+    {
+        if (request.ContentLength == 0) return [];
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellation)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
 
     private sealed record PingAnswer(string Pong, string Node, string Cid);
 }

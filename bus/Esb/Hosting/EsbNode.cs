@@ -1,6 +1,8 @@
 using Integrations.Adapters.Admin;
 using Integrations.Adapters.Http;
+using Integrations.Bus.Edge;
 using Integrations.Bus.Logging;
+using Integrations.DemoSystems;
 using Integrations.Bus.Node;
 using Integrations.Services;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +42,9 @@ public static class EsbNode
 
         builder.Services.AddEsbNode(options, logger);
         builder.Services.AddSingleton<ChannelGateway>();
+        builder.Services.AddSingleton<RestChannelTable>();
+        foreach (var (method, path, handle) in TutorialSystems.Endpoints)
+            builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
         if (dashboard) builder.Services.AddAdminApi();
 
         var app = builder.Build();

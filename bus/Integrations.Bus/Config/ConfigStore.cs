@@ -10,30 +10,50 @@ namespace Integrations.Bus.Config;
 /// Changes configuration: commits to Marten, applies the change to this node, then announces it on the bus
 /// (<see cref="ConfigChanged"/>) so every other node applies it too, without a restart.
 /// </summary>
-public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, ConfigView view, NodeOptions node, ILogger log)
+public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, ConfigView view, ConfigRules rules, NodeOptions node, ILogger log)
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
 
+    /// <summary>Creates <paramref name="value"/>; refused (409) when an object of its kind already has its name.</summary>
+    /// <exception cref="ConfigRejectedException">The object is invalid or its name is taken; nothing was stored.</exception>
+    public Task CreateAsync<T>(T value, CancellationToken cancellation = default) where T : class, IConfigObject =>
+        StoreAsync(value, mustBeNew: true, cancellation);
+
     /// <summary>Creates or replaces <paramref name="value"/>.</summary>
-    public async Task SaveAsync<T>(T value, CancellationToken cancellation = default) where T : class, IConfigObject
+    /// <exception cref="ConfigRejectedException">The object is invalid; nothing was stored.</exception>
+    public Task SaveAsync<T>(T value, CancellationToken cancellation = default) where T : class, IConfigObject =>
+        StoreAsync(value, mustBeNew: false, cancellation);
+
+    private async Task StoreAsync<T>(T value, bool mustBeNew, CancellationToken cancellation) where T : class, IConfigObject
     {
-        if (string.IsNullOrWhiteSpace(value.Name)) throw new ArgumentException($"{ConfigKinds.NameOf(typeof(T))}: name is required");
+        var kind = ConfigKinds.NameOf(typeof(T));
+        var errors = rules.Check(value);
+        if (errors.Count > 0) throw new ConfigRejectedException(400, kind, value.Name, errors);
         await using (var session = store.LightweightSession())
         {
-            session.Store(value);
+            if (mustBeNew)
+            {
+                if (await session.LoadAsync<T>(value.Name, cancellation).ConfigureAwait(false) is not null)
+                    throw new ConfigRejectedException(409, kind, value.Name, [new("name", $"a {kind} named '{value.Name}' exists already")]);
+                session.Insert(value);
+            }
+            else session.Store(value);
             await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
         }
-        var kind = ConfigKinds.NameOf(typeof(T));
         view.Put(kind, value);
         await AnnounceAsync(new ConfigChanged { Kind = kind, Name = value.Name, Node = node.NodeName }, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the object of type <typeparamref name="T"/> named <paramref name="name"/>; false when there was none.</summary>
+    /// <exception cref="ConfigRejectedException">409: other objects use it; nothing was deleted.</exception>
     public async Task<bool> DeleteAsync<T>(string name, CancellationToken cancellation = default) where T : class, IConfigObject
     {
         await using (var session = store.LightweightSession())
         {
-            if (await session.LoadAsync<T>(name, cancellation).ConfigureAwait(false) is null) return false;
+            if (await session.LoadAsync<T>(name, cancellation).ConfigureAwait(false) is not { } existing) return false;
+            if (rules.UsersOf(existing) is { Count: > 0 } users)
+                throw new ConfigRejectedException(409, ConfigKinds.NameOf(typeof(T)), name,
+                    [new("name", $"in use by {string.Join(", ", users)}; change or delete them first")]);
             session.Delete<T>(name);
             await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
         }

@@ -11,6 +11,11 @@ public sealed class ConfigView
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, IConfigObject>> _kinds = new(StringComparer.Ordinal);
 
+    private long _version;
+
+    /// <summary>Grows with every change, so a cache built from the view knows when to rebuild.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
     /// <summary>Raised after an object changed here: kind, name, and the object (null when deleted).</summary>
     public event Action<string, string, IConfigObject?>? Changed;
 
@@ -29,13 +34,17 @@ public sealed class ConfigView
         var objects = _kinds.GetOrAdd(kind, _ => new(StringComparer.Ordinal));
         if (objects.TryGetValue(value.Name, out var old) && old.Equals(value)) return;
         objects[value.Name] = value;
+        Interlocked.Increment(ref _version);
         Changed?.Invoke(kind, value.Name, value);
     }
 
     internal void Remove(string kind, string name)
     {
         if (_kinds.TryGetValue(kind, out var objects) && objects.TryRemove(name, out _))
+        {
+            Interlocked.Increment(ref _version);
             Changed?.Invoke(kind, name, null);
+        }
     }
 
     internal void ReplaceAll(string kind, IReadOnlyList<IConfigObject> values)

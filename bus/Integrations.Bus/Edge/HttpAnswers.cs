@@ -15,7 +15,7 @@ public static class HttpAnswers
 
     /// <summary>Writes a service's result.</summary>
     public static Task WriteAsync(HttpContext http, ServiceResult result) =>
-        result.Status < 400
+        result.Status < 400 && result.Output is not null
             ? WriteJsonAsync(http, result.Status, result.Cid, result.Output ?? "null")
             : WriteErrorAsync(http, result.Status, result.Error ?? "failed", result.Cid);
 

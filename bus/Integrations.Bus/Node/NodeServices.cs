@@ -1,5 +1,6 @@
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
+using Integrations.Bus.Edge;
 using Integrations.Bus.Outgoing;
 using Integrations.Bus.Security;
 using Integrations.Bus.Services;
@@ -48,6 +49,8 @@ public static class NodeServices
         services.AddSingleton(kinds);
         services.AddSingleton<ConfigView>();
         services.AddSingleton<ConfigStore>();
+        services.AddSingleton<ConfigRules>();
+        services.AddSingleton<NodeEndpoints>();
         services.AddSingleton<ConfigSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
         services.AddHostedService<SecretKeyGuard>();

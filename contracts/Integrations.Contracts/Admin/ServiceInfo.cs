@@ -14,3 +14,9 @@ public sealed record ErrorBody(string Error, int Status, string? Cid);
 /// <param name="Reason">Why it failed: DNS, refused, TLS, timeout.</param>
 /// <param name="Url">What was pinged.</param>
 public sealed record PingResult(string Name, bool Ok, int? Status, double TimeMs, string? Reason, string Url);
+
+/// <summary>A refused configuration change: the message, and each field that is wrong.</summary>
+public sealed record ConfigError(string Error, int Status, IReadOnlyList<ConfigFieldError> Errors);
+
+/// <summary>A field that is wrong, and why.</summary>
+public sealed record ConfigFieldError(string Field, string Message);

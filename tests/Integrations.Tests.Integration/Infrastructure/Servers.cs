@@ -26,6 +26,9 @@ public sealed class Servers : IAsyncLifetime
     public string Postgres { get; private set; } = "";
     /// <summary>This run's schema.</summary>
     public string Schema { get; } = "test_" + Guid.NewGuid().ToString("N")[..10];
+    /// <summary>The cluster's secret key for this run: every test node gets it, as every node of a cluster must.</summary>
+    public string SecretKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>Where the servers came from, for test output.</summary>
     public string Origin { get; private set; } = "";
 

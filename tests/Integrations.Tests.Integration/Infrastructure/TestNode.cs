@@ -46,6 +46,7 @@ public sealed class TestNode : IAsyncDisposable
             ChannelsUrl = $"http://127.0.0.1:{FreePort()}",
             AdminUrl = $"http://127.0.0.1:{FreePort()}",
             AdminPassword = AdminPassword,
+            SecretKey = servers.SecretKey,
             LogToConsole = false,
             LogDirectory = Path.Combine(folder, "logs"),
             DataDirectory = Path.Combine(folder, ".esb"),

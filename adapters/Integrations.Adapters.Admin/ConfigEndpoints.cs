@@ -1,0 +1,184 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Integrations.Admin;
+using Integrations.Bus.Config;
+using Integrations.Bus.Outgoing;
+using Integrations.Bus.Security;
+using Integrations.Config;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Integrations.Adapters.Admin;
+
+/// <summary>
+/// The admin API for configuration objects: one set of endpoints per kind (list, show, create, update, delete),
+/// the same rules whichever kind, plus each kind's own actions (change a secret, ping a connection).
+/// </summary>
+public static class ConfigEndpoints
+{
+    /// <summary>snake_case in and out; unknown fields are errors, so a typo never passes silently.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectNullableAnnotations = true,
+    };
+
+    /// <summary>Maps the configuration endpoints onto the admin group.</summary>
+    public static void MapConfigEndpoints(this RouteGroupBuilder admin)
+    {
+        MapKind<SecurityDefinition>(admin, "/security", s => s with { SecretCipher = null }, Seal);
+        admin.MapPost("/security/{name}/secret", ChangeSecretAsync);
+
+        MapKind<OutgoingRest>(admin, "/outgoing/rest", o => o, null);
+        admin.MapPost("/outgoing/rest/{name}/ping", async (string name, ConfigView view, RestConnections connections, HttpContext http) =>
+            view.Find<OutgoingRest>(name) is { } connection
+                ? Results.Json(await connections.PingAsync(connection, http.RequestAborted), Json)
+                : NotFound("outgoing_rest", name));
+
+        MapKind<ChannelRest>(admin, "/channels/rest", c => c, null);
+    }
+
+    /// <summary>
+    /// A new security definition gets a random secret (or the <c>secret</c> given with it), sealed with the cluster key.
+    /// </summary>
+    private static SecurityDefinition Seal(SecurityDefinition definition, string? secret, SecretBox box) =>
+        definition with { SecretCipher = box.Seal(secret ?? SecretBox.NewSecret(), SecurityDefinitions.OwnerOf(definition.Name)) };
+
+    private static void MapKind<T>(RouteGroupBuilder admin, string path, Func<T, T> present, Func<T, string?, SecretBox, T>? onCreate)
+        where T : class, IConfigObject
+    {
+        var kind = ConfigKinds.NameOf(typeof(T));
+        admin.MapGet(path, (ConfigView view) => Results.Json(view.All<T>().Select(present), Json));
+        admin.MapGet(path + "/{name}", (string name, ConfigView view) =>
+            view.Find<T>(name) is { } found ? Results.Json(present(found), Json) : NotFound(kind, name));
+
+        admin.MapPost(path, async (HttpContext http, ConfigStore store, SecretBox box) =>
+        {
+            var body = await ReadObjectAsync(http);
+            if (body.Error is not null) return body.Error;
+            var secret = onCreate is null ? null : Take(body.Object!, "secret");
+            if (secret is { Length: 0 }) return Rejected(400, kind, "secret", "must not be empty");
+            if (!TryBind<T>(body.Object!, kind, out var value, out var error)) return error!;
+            if (onCreate is not null) value = onCreate(value, secret, box);
+            if (value is SecurityDefinition definition && secret is not null && SecurityDefinitions.SecretProblem(definition, secret) is { } problem)
+                return Rejected(400, kind, "secret", problem);
+            return await StoreAsync(() => store.CreateAsync(value, http.RequestAborted), present(value), 201);
+        });
+
+        admin.MapPut(path + "/{name}", async (string name, HttpContext http, ConfigStore store, ConfigView view) =>
+        {
+            if (view.Find<T>(name) is not { } existing) return NotFound(kind, name);
+            var body = await ReadObjectAsync(http);
+            if (body.Error is not null) return body.Error;
+            if (body.Object!.TryGetPropertyValue("name", out var given) && given?.GetValue<string>() != name)
+                return Rejected(400, kind, "name", "cannot be changed; create an object with the new name and delete this one");
+            if (body.Object.ContainsKey("secret_cipher")) return Rejected(400, kind, "secret_cipher", "is not a field; change a secret with POST …/secret");
+            // Fields left out keep their values: the body is laid over the stored object.
+            var merged = JsonSerializer.SerializeToNode(existing, Json)!.AsObject();
+            foreach (var (field, value) in body.Object) merged[field] = value?.DeepClone();
+            if (!TryBind<T>(merged, kind, out var updated, out var error)) return error!;
+            return await StoreAsync(() => store.SaveAsync(updated, http.RequestAborted), present(updated), 200);
+        });
+
+        admin.MapDelete(path + "/{name}", async (string name, ConfigStore store, HttpContext http) =>
+        {
+            try
+            {
+                return await store.DeleteAsync<T>(name, http.RequestAborted) ? Results.NoContent() : NotFound(kind, name);
+            }
+            catch (ConfigRejectedException e)
+            {
+                return Rejected(e);
+            }
+        });
+    }
+
+    private static async Task<IResult> ChangeSecretAsync(string name, HttpContext http, ConfigView view, ConfigStore store, SecretBox box)
+    {
+        if (view.Find<SecurityDefinition>(name) is not { } definition) return NotFound("security", name);
+        var body = await ReadObjectAsync(http);
+        if (body.Error is not null) return body.Error;
+        if (Take(body.Object!, "secret") is not { } secret) return Rejected(400, "security", "secret", "is required: {\"secret\": \"…\"}");
+        if (body.Object!.Count > 0) return Rejected(400, "security", body.Object.First().Key, "unknown field; the body is {\"secret\": \"…\"}");
+        if (SecurityDefinitions.SecretProblem(definition, secret) is { } problem) return Rejected(400, "security", "secret", problem);
+        var changed = Seal(definition, secret, box);
+        return await StoreAsync(() => store.SaveAsync(changed, http.RequestAborted), new { name, secret_changed = true }, 200);
+    }
+
+    private static async Task<IResult> StoreAsync(Func<Task> store, object answer, int status)
+    {
+        try
+        {
+            await store();
+            return Results.Json(answer, Json, statusCode: status);
+        }
+        catch (ConfigRejectedException e)
+        {
+            return Rejected(e);
+        }
+    }
+
+    private static async Task<(JsonObject? Object, IResult? Error)> ReadObjectAsync(HttpContext http)
+    {
+        try
+        {
+            var node = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            return node is JsonObject o ? (o, null) : (null, Error(400, "the body must be a JSON object"));
+        }
+        catch (JsonException e)
+        {
+            return (null, Error(400, ServiceInput.Malformed(e)));
+        }
+    }
+
+    private static bool TryBind<T>(JsonObject body, string kind, out T value, out IResult? error)
+    {
+        error = null;
+        value = default!;
+        try
+        {
+            value = body.Deserialize<T>(Json)!;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : FieldOf(e.Message);
+            error = Rejected(400, kind, field, Explain(e.Message));
+            return false;
+        }
+    }
+
+    private static string? Take(JsonObject body, string field)
+    {
+        if (!body.Remove(field, out var value)) return null;
+        return value is JsonValue v && v.TryGetValue<string>(out var text) ? text : "";
+    }
+
+    // "The JSON property 'x' could not be mapped to any .NET member …" → "unknown field"
+    private static string FieldOf(string message)
+    {
+        var start = message.IndexOf('\'');
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+        return end > start ? message[(start + 1)..end] : "$";
+    }
+
+    private static string Explain(string message) =>
+        message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown field"
+        : message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type"
+        : message.Contains("null", StringComparison.OrdinalIgnoreCase) ? "must not be null"
+        : message.Split(" Path:")[0];
+
+    private static IResult NotFound(string kind, string name) => Error(404, $"no {kind} named '{name}'");
+
+    private static IResult Rejected(ConfigRejectedException e) =>
+        Results.Json(new ConfigError(e.Message, e.Status, e.Errors.Select(x => new ConfigFieldError(x.Field, x.Message)).ToList()), Json, statusCode: e.Status);
+
+    private static IResult Rejected(int status, string kind, string field, string message) =>
+        Results.Json(new ConfigError($"{kind}: {field}: {message}", status, [new ConfigFieldError(field, message)]), Json, statusCode: status);
+
+    private static IResult Error(int status, string message) => Results.Json(new ErrorBody(message, status, null), Json, statusCode: status);
+}

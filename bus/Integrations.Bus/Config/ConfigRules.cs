@@ -1,0 +1,168 @@
+using System.Text.RegularExpressions;
+using Integrations.Bus.Edge;
+using Integrations.Bus.Services;
+using Integrations.Config;
+using Microsoft.AspNetCore.Routing.Template;
+
+namespace Integrations.Bus.Config;
+
+/// <summary>A field of a configuration object that is not acceptable, and why.</summary>
+public sealed record FieldError(string Field, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Field}: {Message}";
+}
+
+/// <summary>A configuration object was refused; nothing was changed.</summary>
+public sealed class ConfigRejectedException(int status, string kind, string name, IReadOnlyList<FieldError> errors)
+    : Exception($"{kind} '{name}': " + string.Join("; ", errors))
+{
+    /// <summary>400 for invalid fields, 404 when the object does not exist, 409 for a conflict with another object.</summary>
+    public int Status { get; } = status;
+    /// <summary>What is wrong, field by field.</summary>
+    public IReadOnlyList<FieldError> Errors { get; } = errors;
+}
+
+/// <summary>
+/// What makes each kind of configuration object acceptable, checked before anything is stored, whichever way the
+/// change comes (admin API, CLI, dashboard, YAML): each field on its own, references to other objects, uniqueness.
+/// </summary>
+public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog, NodeEndpoints nodeEndpoints)
+{
+    private static readonly string[] ChannelMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+    /// <summary>The problems of <paramref name="value"/>; empty when it may be stored.</summary>
+    public IReadOnlyList<FieldError> Check(IConfigObject value)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(value.Name)) errors.Add(new("name", "is required"));
+        else if (value.Name.Length > 200 || value.Name.Any(char.IsControl) || value.Name != value.Name.Trim())
+            errors.Add(new("name", "must be at most 200 characters, without control characters or surrounding spaces"));
+
+        switch (value)
+        {
+            case SecurityDefinition s: CheckSecurity(s, errors); break;
+            case OutgoingRest o: CheckOutgoing(o, errors); break;
+            case ChannelRest c: CheckChannel(c, errors); break;
+            case ServiceSettings x:
+                if (!catalog.TryGet(x.Name, out _)) errors.Add(new("name", $"no service named '{x.Name}'"));
+                if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));
+                break;
+        }
+        return errors;
+    }
+
+    /// <summary>The objects that refer to <paramref name="value"/>, which must go or change before it may be deleted.</summary>
+    public IReadOnlyList<string> UsersOf(IConfigObject value) => value switch
+    {
+        SecurityDefinition s =>
+        [
+            .. view.All<ChannelRest>().Where(c => c.Security == s.Name).Select(c => $"channel_rest '{c.Name}'"),
+            .. view.All<OutgoingRest>().Where(o => o.Security == s.Name).Select(o => $"outgoing_rest '{o.Name}'"),
+        ],
+        _ => [],
+    };
+
+    private void CheckSecurity(SecurityDefinition s, List<FieldError> errors)
+    {
+        if (!SecurityDefinition.Types.Contains(s.Type))
+        {
+            errors.Add(new("type", $"'{s.Type}' is not a type; use one of {string.Join(", ", SecurityDefinition.Types)}"));
+            return;
+        }
+        switch (s.Type)
+        {
+            case SecurityDefinition.ApiKey when s.Header is not null && !HeaderName().IsMatch(s.Header):
+                errors.Add(new("header", $"'{s.Header}' is not a header name"));
+                break;
+            case SecurityDefinition.BasicAuth when string.IsNullOrWhiteSpace(s.Username):
+                errors.Add(new("username", "is required for basic_auth"));
+                break;
+            case SecurityDefinition.Jwt when s.Algorithm is not (null or "HS256" or "RS256"):
+                errors.Add(new("algorithm", $"'{s.Algorithm}' is not supported; use HS256 or RS256"));
+                break;
+            case SecurityDefinition.OAuth:
+                if (!IsHttpUrl(s.TokenUrl)) errors.Add(new("token_url", "is required for oauth: the token endpoint's http(s) URL"));
+                if (string.IsNullOrWhiteSpace(s.ClientId)) errors.Add(new("client_id", "is required for oauth"));
+                break;
+        }
+    }
+
+    private void CheckOutgoing(OutgoingRest o, List<FieldError> errors)
+    {
+        if (!Uri.TryCreate(o.Address, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            errors.Add(new("address", $"'{o.Address}' is not an http:// or https:// address"));
+        else if (address.AbsolutePath != "/" || address.Query.Length > 0)
+            errors.Add(new("address", "is scheme, host and port only; put the path in url_path"));
+        if (!o.UrlPath.StartsWith('/')) errors.Add(new("url_path", "must start with /"));
+        if (o.DataFormat != "json") errors.Add(new("data_format", $"'{o.DataFormat}' is not supported; use json"));
+        if (o.TimeoutSeconds is <= 0 or > 300) errors.Add(new("timeout_seconds", "must be more than 0 and at most 300"));
+        if (o.Retries is < 0 or > 10) errors.Add(new("retries", "must be from 0 to 10"));
+        if (o.PingMethod is not ("HEAD" or "GET")) errors.Add(new("ping_method", "must be HEAD or GET"));
+        if (o.Security is { } name)
+        {
+            var definition = view.Find<SecurityDefinition>(name);
+            if (definition is null) errors.Add(new("security", $"no security definition named '{name}'"));
+            else if (definition.Type == SecurityDefinition.Jwt)
+                errors.Add(new("security", $"'{name}' is a jwt definition, which checks callers; outgoing connections use apikey, basic_auth or oauth"));
+        }
+    }
+
+    private void CheckChannel(ChannelRest c, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(c.Service)) errors.Add(new("service", "is required"));
+        else if (!catalog.TryGet(c.Service, out _)) errors.Add(new("service", $"no service named '{c.Service}'"));
+
+        if (!c.UrlPath.StartsWith('/')) errors.Add(new("url_path", "must start with /"));
+        else if (ParseTemplate(c.UrlPath) is { } problem) errors.Add(new("url_path", problem));
+        else
+        {
+            var shape = Shape(c.UrlPath);
+            if (c.UrlPath.StartsWith("/esb/", StringComparison.OrdinalIgnoreCase) || nodeEndpoints.Paths.Contains(c.UrlPath.ToLowerInvariant()))
+                errors.Add(new("url_path", $"{c.UrlPath} is served by the node itself"));
+            else if (view.All<ChannelRest>().FirstOrDefault(other => other.Name != c.Name && Shape(other.UrlPath) == shape) is { } taken)
+                errors.Add(new("url_path", $"{c.UrlPath} is taken by channel '{taken.Name}'"));
+        }
+        if (c.Method is not null && !ChannelMethods.Contains(c.Method))
+            errors.Add(new("method", $"'{c.Method}' is not a method; use one of {string.Join(", ", ChannelMethods)}, or leave it out for any"));
+        if (c.DataFormat is not ("json" or "form")) errors.Add(new("data_format", $"'{c.DataFormat}' is not supported; use json or form"));
+        if (c.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400"));
+        if (c.RateLimit is not null && !RateLimit.TryParse(c.RateLimit, out _, out var rateError)) errors.Add(new("rate_limit", rateError!));
+        if (c.MaxBodyBytes is < 1 or > 100L * 1024 * 1024) errors.Add(new("max_body_bytes", "must be from 1 to 104857600 (100 MiB)"));
+        foreach (var origin in c.CorsOrigins)
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var o) && o.Scheme is "http" or "https" && o.AbsolutePath == "/" && !origin.EndsWith('/')))
+                errors.Add(new("cors_origins", $"'{origin}' is not an origin; write scheme://host[:port], e.g. https://app.example.com, or *"));
+        if (c.Security is { } name)
+        {
+            var definition = view.Find<SecurityDefinition>(name);
+            if (definition is null) errors.Add(new("security", $"no security definition named '{name}'"));
+            else if (definition.Type == SecurityDefinition.OAuth)
+                errors.Add(new("security", $"'{name}' is an oauth definition, which outgoing connections present; channels check apikey, basic_auth or jwt"));
+        }
+    }
+
+    /// <summary>A path with its parameter names blanked, so <c>/a/{x}</c> and <c>/a/{y}</c> count as the same path.</summary>
+    public static string Shape(string path) => Parameter().Replace(path.TrimEnd('/').ToLowerInvariant(), "{}");
+
+    private static string? ParseTemplate(string path)
+    {
+        try
+        {
+            TemplateParser.Parse(path.TrimStart('/'));
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"is not a valid path template: {e.Message.Split('\n')[0].Trim()}";
+        }
+    }
+
+    private static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex Parameter();
+
+    [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
+    private static partial Regex HeaderName();
+}
