@@ -25,6 +25,8 @@ public static class ConfigEndpoints
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         RespectNullableAnnotations = true,
+        // The CLI sends key=value fields as text: "5" binds to a number.
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
     };
 
     /// <summary>Maps the configuration endpoints onto the admin group.</summary>

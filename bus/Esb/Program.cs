@@ -7,4 +7,5 @@ var root = new RootCommand("esb — Integrations, an enterprise service bus for 
     InvokeCommand.Create(),
     VersionCommand.Create(),
 };
+foreach (var command in ConfigCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

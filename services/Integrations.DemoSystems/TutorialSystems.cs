@@ -17,6 +17,7 @@ public static class TutorialSystems
         ("GET", "/tutorial/api/get-user", http => Answer(http, User)),
         ("HEAD", "/tutorial/api/get-user", http => Answer(http, User)),
         ("POST", "/tutorial/api/balance/get", http => Answer(http, Balance)),
+        ("HEAD", "/tutorial/api/balance/get", http => Answer(http, Balance)),
     ];
 
     private static Task Answer(HttpContext http, byte[] json)

@@ -34,7 +34,7 @@ public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, Conf
             if (mustBeNew)
             {
                 if (await session.LoadAsync<T>(value.Name, cancellation).ConfigureAwait(false) is not null)
-                    throw new ConfigRejectedException(409, kind, value.Name, [new("name", $"a {kind} named '{value.Name}' exists already")]);
+                    throw new ConfigRejectedException(409, kind, value.Name, [new("name", $"'{value.Name}' exists already")]);
                 session.Insert(value);
             }
             else session.Store(value);

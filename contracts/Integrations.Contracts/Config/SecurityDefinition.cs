@@ -47,5 +47,6 @@ public sealed record SecurityDefinition : IConfigObject
     public string? SecretCipher { get; init; }
 
     /// <summary>The header an API key travels in.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string ApiKeyHeader => string.IsNullOrWhiteSpace(Header) ? "X-API-Key" : Header;
 }

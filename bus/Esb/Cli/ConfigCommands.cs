@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json.Nodes;
+using Integrations.Bus.Edge;
+
+namespace Integrations.Esb.Cli;
+
+/// <summary>
+/// One command per kind of configuration object, each with the same verbs — list, show, create, update, delete —
+/// and the kind's own (change-secret, ping). Fields are given as key=value pairs or one JSON object, named as in the
+/// admin API and in YAML (snake_case).
+/// </summary>
+internal static class ConfigCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        var security = Kind("security", "admin/security", "security definitions: API keys, Basic Auth, JWT, OAuth client credentials", """
+              name          the definition's name
+              type          apikey | basic_auth | jwt | oauth
+              header        apikey: the header carrying the key (default X-API-Key)
+              username      basic_auth: the user name;  realm: the realm named in the challenge
+              algorithm     jwt: HS256 (secret = shared key, 32+ bytes) | RS256 (secret = the issuer's public key, PEM)
+              issuer, audience   jwt: required issuer and audience, if any
+              token_url, client_id, scopes   oauth: the token endpoint and client (the secret is the client secret)
+              is_active     true | false
+            A new definition gets a random secret; set yours with: esb security change-secret NAME
+            """, "esb security create name=\"My API Key\" type=apikey");
+        security.Subcommands.Add(ChangeSecret());
+
+        var outgoing = Kind("outgoing-rest", "admin/outgoing/rest", "outgoing REST connections: the systems services call by name", """
+              name          the connection's name, as services use it: ctx.Out.Rest["CRM"]
+              address       scheme, host and port: http://localhost:17010
+              url_path      /path/with/{placeholders} filled from the call's parameters; the rest go to the query string
+              data_format   json
+              timeout_seconds   per attempt (default 10)
+              security      a security definition (apikey, basic_auth, oauth), or leave out
+              tls_verify    true | false (default true)
+              retries       retries after a failure (default 2, for GET, HEAD, PUT, DELETE only)
+              retry_all_methods   true to retry POST and PATCH too
+              circuit_breaker     true | false (default true)
+              ping_method   HEAD (default; falls back to GET) | GET
+              is_active     true | false
+            """, "esb outgoing-rest create name=CRM address=http://localhost:17010 url_path=/tutorial/api/get-user data_format=json");
+        outgoing.Subcommands.Add(Ping());
+
+        var channel = Kind("channel-rest", "admin/channels/rest", "REST channels: URL paths on the channel port that invoke services", """
+              name          the channel's name
+              service       the service each call invokes
+              url_path      /path, unique in the cluster, with optional {param} segments
+              method        GET | POST | PUT | PATCH | DELETE …; leave out for any
+              data_format   json | form
+              security      a security definition (apikey, basic_auth, jwt), or leave out for none
+              timeout_seconds   how long a caller waits (default: the service's timeout)
+              rate_limit    calls per caller, e.g. 100/m (per s, m, h or d)
+              max_body_bytes    the largest body accepted (default 1048576)
+              cors_origins  origins browsers may call from, as JSON: ["https://app.example.com"]
+              is_active     true | false
+            """, "esb channel-rest create name=\"My REST Channel\" service=tutorial.get-user-details security=\"My API Key\" url_path=/tutorial/api/get-user-details data_format=json");
+        return [security, outgoing, channel];
+    }
+
+    private static Command Kind(string name, string path, string what, string fields, string example)
+    {
+        var command = new Command(name, $"Manage {what}.");
+        var fieldsArgument = () => new Argument<string[]>("fields")
+        {
+            Description = "key=value pairs, or one JSON object.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var nameArgument = () => new Argument<string>("name") { Description = "The object's name." };
+
+        command.Subcommands.Add(Verb("list", $"List the {what}.", [], (admin, parse, ct) =>
+            Print(admin, HttpMethod.Get, path, null, $"{name} list", ct)));
+
+        var showName = nameArgument();
+        command.Subcommands.Add(Verb("show", "Show one, by name.", [showName], (admin, parse, ct) =>
+            Print(admin, HttpMethod.Get, $"{path}/{Escape(parse.GetValue(showName)!)}", null, $"{name} show", ct)));
+
+        var createFields = fieldsArgument();
+        command.Subcommands.Add(Verb("create", $"Create one. Fields:\n{fields}\nExample:\n  {example}", [createFields], (admin, parse, ct) =>
+            Fields(parse.GetValue(createFields)!, $"{name} create") is { } body
+                ? Print(admin, HttpMethod.Post, path, body, $"{name} create", ct)
+                : Task.FromResult(2)));
+
+        var updateName = nameArgument();
+        var updateFields = fieldsArgument();
+        command.Subcommands.Add(Verb("update", $"Change some fields of one; the others keep their values. Fields:\n{fields}",
+            [updateName, updateFields], (admin, parse, ct) =>
+                Fields(parse.GetValue(updateFields)!, $"{name} update") is { } body
+                    ? Print(admin, HttpMethod.Put, $"{path}/{Escape(parse.GetValue(updateName)!)}", body, $"{name} update", ct)
+                    : Task.FromResult(2)));
+
+        var deleteName = nameArgument();
+        command.Subcommands.Add(Verb("delete", "Delete one, by name.", [deleteName], async (admin, parse, ct) =>
+        {
+            var code = await Print(admin, HttpMethod.Delete, $"{path}/{Escape(parse.GetValue(deleteName)!)}", null, $"{name} delete", ct);
+            if (code == 0) Console.WriteLine($"deleted {parse.GetValue(deleteName)}");
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command ChangeSecret()
+    {
+        var name = new Argument<string>("name") { Description = "The security definition." };
+        var secret = new Option<string?>("--secret") { Description = "The new secret; without it, it is read from standard input (one line)." };
+        return Verb("change-secret", "Set the secret of a security definition: the API key, password, JWT key or OAuth client secret.",
+            [name, secret], async (admin, parse, ct) =>
+            {
+                var value = parse.GetValue(secret);
+                if (value is null)
+                {
+                    if (!Console.IsInputRedirected) Console.Error.Write("New secret: ");
+                    value = Console.IsInputRedirected ? Console.In.ReadLine() : ReadHidden();
+                }
+                if (string.IsNullOrEmpty(value))
+                {
+                    Console.Error.WriteLine("esb security change-secret: no secret given");
+                    return 2;
+                }
+                var body = new JsonObject { ["secret"] = value }.ToJsonString();
+                return await Print(admin, HttpMethod.Post, $"admin/security/{Escape(parse.GetValue(name)!)}/secret", body, "security change-secret", ct);
+            });
+    }
+
+    private static Command Ping()
+    {
+        var name = new Argument<string>("name") { Description = "The connection." };
+        return Verb("ping", "Check from the server that the connection's system answers: status and time, or why not (DNS, refused, TLS, timeout).",
+            [name], async (admin, parse, ct) =>
+            {
+                var answer = await admin.SendAsync(HttpMethod.Post, $"admin/outgoing/rest/{Escape(parse.GetValue(name)!)}/ping", null, "outgoing-rest ping", ct);
+                if (answer is not { } a) return 1;
+                if ((int)a.Status >= 400) return AdminClient.Failed("outgoing-rest ping", a.Status, a.Body, a.Cid);
+                var result = JsonNode.Parse(a.Body)!;
+                var ok = result["ok"]!.GetValue<bool>();
+                Console.WriteLine(ok
+                    ? $"OK    {result["url"]}  {result["status"]}  {result["time_ms"]!.GetValue<double>():0.#} ms"
+                    : $"FAIL  {result["url"]}  {result["reason"]}  ({result["time_ms"]!.GetValue<double>():0.#} ms)");
+                return ok ? 0 : 1;
+            });
+    }
+
+    private static Command Verb(string name, string description, Symbol[] symbols, Func<AdminClient, ParseResult, CancellationToken, Task<int>> run)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            if (symbol is Argument argument) command.Arguments.Add(argument);
+            else if (symbol is Option option) command.Options.Add(option);
+        }
+        var admin = new AdminOptions();
+        admin.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = admin.Client(parse, name);
+            return client is null ? 2 : await run(client, parse, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> Print(AdminClient admin, HttpMethod method, string path, string? body, string command, CancellationToken ct)
+    {
+        var answer = await admin.SendAsync(method, path, body, command, ct);
+        if (answer is not { } a) return 1;
+        if ((int)a.Status >= 400) return AdminClient.Failed(command, a.Status, a.Body, a.Cid);
+        if (a.Status != HttpStatusCode.NoContent) AdminClient.PrintPretty(a.Body);
+        return 0;
+    }
+
+    /// <summary>key=value pairs (values true, false, null, or starting with [ or {, are JSON) or one JSON object.</summary>
+    private static string? Fields(string[] args, string command)
+    {
+        var text = args is [var single] && single.TrimStart().StartsWith('{') ? single : string.Join('\n', args);
+        if (!InvokeParameters.TryParse(text, out var json, out var error))
+        {
+            Console.Error.WriteLine($"esb {command}: {error}");
+            return null;
+        }
+        if (text.TrimStart().StartsWith('{')) return json;
+        var fields = JsonNode.Parse(json)!.AsObject();
+        foreach (var (key, value) in fields.ToList())
+        {
+            var raw = value!.GetValue<string>();
+            if (raw is "true" or "false" or "null" || raw.StartsWith('[') || raw.StartsWith('{'))
+            {
+                try
+                {
+                    fields[key] = JsonNode.Parse(raw);
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    Console.Error.WriteLine($"esb {command}: {key}: {Integrations.ServiceInput.Malformed(e)}");
+                    return null;
+                }
+            }
+        }
+        return fields.ToJsonString();
+    }
+
+    private static string Escape(string name) => Uri.EscapeDataString(name);
+
+    private static string ReadHidden()
+    {
+        var secret = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter) break;
+            if (key.Key == ConsoleKey.Backspace) { if (secret.Length > 0) secret.Length--; }
+            else secret.Append(key.KeyChar);
+        }
+        Console.Error.WriteLine();
+        return secret.ToString();
+    }
+}
