@@ -26,6 +26,16 @@ public sealed class Servers : IAsyncLifetime
     public string Postgres { get; private set; } = "";
     /// <summary>This run's schema.</summary>
     public string Schema { get; } = "test_" + Guid.NewGuid().ToString("N")[..10];
+
+    private readonly List<string> _extraSchemas = [];
+
+    /// <summary>A schema of its own, for a test that needs a configuration nobody else touches; dropped after the run.</summary>
+    public string NewSchema()
+    {
+        var schema = Schema + "_" + Guid.NewGuid().ToString("N")[..6];
+        lock (_extraSchemas) _extraSchemas.Add(schema);
+        return schema;
+    }
     /// <summary>The cluster's secret key for this run: every test node gets it, as every node of a cluster must.</summary>
     public string SecretKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
@@ -84,8 +94,11 @@ public sealed class Servers : IAsyncLifetime
             await management.DeleteAsync($"api/vhosts/{_localVirtualHost}");
         await using var connection = new NpgsqlConnection(Postgres);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
+        foreach (var schema in _extraSchemas.Append(Schema))
+        {
+            await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>How many messages wait in <paramref name="queue"/> of this run's broker; null when there is no such queue.</summary>

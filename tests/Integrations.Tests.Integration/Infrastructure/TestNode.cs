@@ -34,7 +34,8 @@ public sealed class TestNode : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<TestNode> StartAsync(Servers servers, string name, Action<NodeOptions>? configure = null)
+    /// <param name="isolated">Give the node a configuration schema of its own, empty at start.</param>
+    public static async Task<TestNode> StartAsync(Servers servers, string name, Action<NodeOptions>? configure = null, bool isolated = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "esb-tests", name + "-" + Guid.NewGuid().ToString("N")[..6]);
         var options = new NodeOptions
@@ -42,7 +43,7 @@ public sealed class TestNode : IAsyncDisposable
             NodeName = name,
             RabbitMq = servers.RabbitMq,
             Postgres = servers.Postgres,
-            Schema = servers.Schema,
+            Schema = isolated ? servers.NewSchema() : servers.Schema,
             ChannelsUrl = $"http://127.0.0.1:{FreePort()}",
             AdminUrl = $"http://127.0.0.1:{FreePort()}",
             AdminPassword = AdminPassword,

@@ -79,3 +79,32 @@ public sealed class HandOffFailure : Service<NoInput, string>
         return "sent";
     }
 }
+
+/// <summary>Calls the outgoing REST connection named in its input.</summary>
+[Service("test.call-out")]
+public sealed class CallOut : Service<CallOut.Input, CallOut.Output>
+{
+    public sealed record Input(string Connection, string? Id);
+    public sealed record Output(int Status, string Text);
+
+    protected override async Task<Output> Handle(Input input, ServiceContext ctx)
+    {
+        var answer = await ctx.Out.Rest[input.Connection].GetAsync(input.Id is null ? null : new { id = input.Id });
+        return new((int)answer.Status, answer.Text);
+    }
+}
+
+/// <summary>Answers 201 with a Location header.</summary>
+[Service("test.create")]
+public sealed class Create : Service<Create.Input, Create.Output>
+{
+    public sealed record Input(string Id);
+    public sealed record Output(string Id, string? Caller, string Channel);
+
+    protected override Task<Output> Handle(Input input, ServiceContext ctx)
+    {
+        ctx.Response.Status = 201;
+        ctx.Response.Headers["Location"] = $"/things/{input.Id}";
+        return Task.FromResult(new Output(input.Id, ctx.Caller, ctx.Channel));
+    }
+}
