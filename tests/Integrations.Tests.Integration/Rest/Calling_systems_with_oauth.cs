@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Integrations.Tests.Integration.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Tests.Integration.Rest;
+
+[Collection(ServersCollection.Name)]
+public sealed class Calling_systems_with_oauth(Servers servers)
+{
+    private const string ClientSecret = "cl1ent-s3cret-771";
+
+    /// <summary>A token endpoint and an API that wants its tokens, as an OAuth-protected partner system has.</summary>
+    private sealed class PartnerSystem : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private int _issued;
+        public ConcurrentDictionary<string, bool> Valid { get; } = new();
+        public int TokensIssued => _issued;
+        public string Url { get; }
+
+        public PartnerSystem(int lifetimeSeconds)
+        {
+            var port = FreePort();
+            Url = $"http://127.0.0.1:{port}";
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls(Url);
+            _app = builder.Build();
+            _app.MapPost("/token", async (HttpContext http) =>
+            {
+                var form = await http.Request.ReadFormAsync();
+                if (form["grant_type"] != "client_credentials" || form["client_id"] != "esb-client" || form["client_secret"] != ClientSecret || form["scope"] != "read")
+                    return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+                var token = $"tok-{Interlocked.Increment(ref _issued)}";
+                Valid[token] = true;
+                return Results.Json(new { access_token = token, token_type = "Bearer", expires_in = lifetimeSeconds });
+            });
+            _app.MapGet("/api/data", (HttpContext http) =>
+            {
+                var token = http.Request.Headers.Authorization.ToString().Replace("Bearer ", "");
+                return Valid.ContainsKey(token) ? Results.Json(new { token }) : Results.StatusCode(401);
+            });
+        }
+
+        public Task StartAsync() => _app.StartAsync();
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_token_is_fetched_once_shared_refreshed_before_expiry_and_replaced_after_a_401()
+    {
+        await using var partner = new PartnerSystem(lifetimeSeconds: 3);
+        await partner.StartAsync();
+        await using var node = await TestNode.StartAsync(servers, "oauth", isolated: true);
+        await node.CreateAsync("/admin/security",
+            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{partner.Url}}/token","client_id":"esb-client","scopes":"read"}""");
+        await node.SetSecretAsync("partner oauth", ClientSecret);
+        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{partner.Url}}","url_path":"/api/data","security":"partner oauth"}""");
+
+        // Three calls, one token.
+        for (var i = 0; i < 3; i++) Assert.Equal("tok-1", await TokenUsed(node));
+        Assert.Equal(1, partner.TokensIssued);
+
+        // Refreshed ahead of its expiry (3 s, refreshed in the last 1.5 s).
+        await Task.Delay(TimeSpan.FromSeconds(1.8));
+        Assert.Equal("tok-2", await TokenUsed(node));
+        Assert.Equal(2, partner.TokensIssued);
+
+        // Revoked early: the system answers 401, the node fetches a new token and tries once more.
+        partner.Valid.TryRemove("tok-2", out _);
+        Assert.Equal("tok-3", await TokenUsed(node));
+        Assert.Equal(3, partner.TokensIssued);
+
+        await Task.Delay(700);
+        Assert.DoesNotContain(ClientSecret, await File.ReadAllTextAsync(node.LogFile));
+    }
+
+    [Fact]
+    public async Task A_refused_client_is_a_502_that_says_so()
+    {
+        await using var partner = new PartnerSystem(lifetimeSeconds: 60);
+        await partner.StartAsync();
+        await using var node = await TestNode.StartAsync(servers, "oauth-refused", isolated: true);
+        await node.CreateAsync("/admin/security",
+            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{partner.Url}}/token","client_id":"esb-client","scopes":"read"}""");
+        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{partner.Url}}","url_path":"/api/data","security":"partner oauth"}""");
+
+        var response = await node.InvokeAsync("test.call-out", "connection=Partner");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("the token endpoint refused the client: 401", await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> TokenUsed(TestNode node)
+    {
+        var response = await node.InvokeAsync("test.call-out", "connection=Partner");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(200, json.RootElement.GetProperty("status").GetInt32());
+        using var text = JsonDocument.Parse(json.RootElement.GetProperty("text").GetString()!);
+        return text.RootElement.GetProperty("token").GetString()!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
