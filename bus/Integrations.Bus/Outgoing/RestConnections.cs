@@ -184,7 +184,7 @@ public sealed partial class RestConnections(ConfigView config, SecurityDefinitio
         return new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    private static Uri BuildUrl(OutgoingRest connection, List<KeyValuePair<string, string>> parameters)
+    internal static Uri BuildUrl(OutgoingRest connection, List<KeyValuePair<string, string>> parameters)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         var path = Placeholder().Replace(connection.UrlPath, m =>

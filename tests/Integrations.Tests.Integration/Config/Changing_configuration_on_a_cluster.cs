@@ -40,6 +40,28 @@ public sealed class Changing_configuration_on_a_cluster(Servers servers)
     }
 
     [Fact]
+    public async Task A_channel_created_on_one_node_is_served_by_the_other_and_gone_from_both_when_deleted()
+    {
+        await using var first = await TestNode.StartAsync(servers, "channel-a");
+        await using var second = await TestNode.StartAsync(servers, "channel-b");
+        var created = await first.Admin.PostAsync("/admin/channels/rest",
+            new StringContent("""{"name":"cluster hello","service":"demo.hello","url_path":"/cluster/hello"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var clock = Stopwatch.StartNew();
+        HttpResponseMessage answer;
+        while ((answer = await second.Channels.GetAsync("/cluster/hello?name=Ann")).StatusCode != HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(5))
+            await Task.Delay(20);
+        Assert.Equal("""{"greeting":"Howdy Ann!"}""", await answer.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await first.Admin.DeleteAsync("/admin/channels/rest/cluster%20hello")).StatusCode);
+        clock.Restart();
+        while ((answer = await second.Channels.GetAsync("/cluster/hello")).StatusCode != HttpStatusCode.NotFound && clock.Elapsed < TimeSpan.FromSeconds(5))
+            await Task.Delay(20);
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+    }
+
+    [Fact]
     public async Task A_node_that_starts_later_loads_the_committed_configuration()
     {
         await using (var first = await TestNode.StartAsync(servers, "config-early"))
