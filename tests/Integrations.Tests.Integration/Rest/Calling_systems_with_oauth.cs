@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Integrations.Tests.Integration.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Integrations.Tests.Integration.Rest;
 
@@ -16,23 +13,15 @@ public sealed class Calling_systems_with_oauth(Servers servers)
     private const string ClientSecret = "cl1ent-s3cret-771";
 
     /// <summary>A token endpoint and an API that wants its tokens, as an OAuth-protected partner system has.</summary>
-    private sealed class PartnerSystem : IAsyncDisposable
+    private sealed class PartnerSystem
     {
-        private readonly WebApplication _app;
         private int _issued;
         public ConcurrentDictionary<string, bool> Valid { get; } = new();
         public int TokensIssued => _issued;
-        public string Url { get; }
 
-        public PartnerSystem(int lifetimeSeconds)
+        public void Map(WebApplication app, int lifetimeSeconds)
         {
-            var port = FreePort();
-            Url = $"http://127.0.0.1:{port}";
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls(Url);
-            _app = builder.Build();
-            _app.MapPost("/token", async (HttpContext http) =>
+            app.MapPost("/token", async (HttpContext http) =>
             {
                 var form = await http.Request.ReadFormAsync();
                 if (form["grant_type"] != "client_credentials" || form["client_id"] != "esb-client" || form["client_secret"] != ClientSecret || form["scope"] != "read")
@@ -41,27 +30,24 @@ public sealed class Calling_systems_with_oauth(Servers servers)
                 Valid[token] = true;
                 return Results.Json(new { access_token = token, token_type = "Bearer", expires_in = lifetimeSeconds });
             });
-            _app.MapGet("/api/data", (HttpContext http) =>
+            app.MapGet("/api/data", (HttpContext http) =>
             {
                 var token = http.Request.Headers.Authorization.ToString().Replace("Bearer ", "");
                 return Valid.ContainsKey(token) ? Results.Json(new { token }) : Results.StatusCode(401);
             });
         }
-
-        public Task StartAsync() => _app.StartAsync();
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 
     [Fact]
     public async Task A_token_is_fetched_once_shared_refreshed_before_expiry_and_replaced_after_a_401()
     {
-        await using var partner = new PartnerSystem(lifetimeSeconds: 3);
-        await partner.StartAsync();
+        var partner = new PartnerSystem();
+        await using var server = await TestHttpServer.StartAsync(app => partner.Map(app, lifetimeSeconds: 3));
         await using var node = await TestNode.StartAsync(servers, "oauth", isolated: true);
         await node.CreateAsync("/admin/security",
-            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{partner.Url}}/token","client_id":"esb-client","scopes":"read"}""");
+            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{server.Url}}/token","client_id":"esb-client","scopes":"read"}""");
         await node.SetSecretAsync("partner oauth", ClientSecret);
-        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{partner.Url}}","url_path":"/api/data","security":"partner oauth"}""");
+        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{server.Url}}","url_path":"/api/data","security":"partner oauth"}""");
 
         // Three calls, one token.
         for (var i = 0; i < 3; i++) Assert.Equal("tok-1", await TokenUsed(node));
@@ -84,12 +70,12 @@ public sealed class Calling_systems_with_oauth(Servers servers)
     [Fact]
     public async Task A_refused_client_is_a_502_that_says_so()
     {
-        await using var partner = new PartnerSystem(lifetimeSeconds: 60);
-        await partner.StartAsync();
+        var partner = new PartnerSystem();
+        await using var server = await TestHttpServer.StartAsync(app => partner.Map(app, lifetimeSeconds: 60));
         await using var node = await TestNode.StartAsync(servers, "oauth-refused", isolated: true);
         await node.CreateAsync("/admin/security",
-            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{partner.Url}}/token","client_id":"esb-client","scopes":"read"}""");
-        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{partner.Url}}","url_path":"/api/data","security":"partner oauth"}""");
+            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{server.Url}}/token","client_id":"esb-client","scopes":"read"}""");
+        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{server.Url}}","url_path":"/api/data","security":"partner oauth"}""");
 
         var response = await node.InvokeAsync("test.call-out", "connection=Partner");
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
@@ -105,12 +91,5 @@ public sealed class Calling_systems_with_oauth(Servers servers)
         Assert.Equal(200, json.RootElement.GetProperty("status").GetInt32());
         using var text = JsonDocument.Parse(json.RootElement.GetProperty("text").GetString()!);
         return text.RootElement.GetProperty("token").GetString()!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
