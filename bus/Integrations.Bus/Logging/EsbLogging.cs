@@ -27,13 +27,18 @@ public static class EsbLogging
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", options.NodeName)
             .Enrich.With<LineEnricher>();
-        if (options.LogToConsole)
-            config = config.WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-        if (options.LogDirectory is { } directory)
-            config = config.WriteTo.File(Path.Combine(directory, "server.log"), outputTemplate: Template,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture,
-                buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500), shared: false,
-                fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10);
+        // Lines are formatted and written on a background thread: a call never waits for the disk or the console,
+        // nor for another thread's write. The queue blocks only when 100,000 lines wait, so no line is dropped.
+        config = config.WriteTo.Async(sinks =>
+        {
+            if (options.LogToConsole)
+                sinks.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            if (options.LogDirectory is { } directory)
+                sinks.File(Path.Combine(directory, "server.log"), outputTemplate: Template,
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                    buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500), shared: false,
+                    fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10);
+        }, bufferSize: 100_000, blockWhenFull: true);
         return config.CreateLogger();
     }
 
