@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using Integrations.Bus.Config;
 using Integrations.Bus.Node;
 using Integrations.Bus.Services;
 using Integrations.Config;
-using MassTransit;
 using Serilog;
 
 namespace Integrations.Bus.Backbone;
@@ -12,10 +10,9 @@ namespace Integrations.Bus.Backbone;
 /// Calls services through the backbone: <see cref="InvokeAsync"/> waits for the answer (what channels do),
 /// <see cref="SendAsync"/> leaves a durable message in the service's queue and returns.
 /// </summary>
-public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, NodeOptions options, IClientFactory clients, ISendEndpointProvider sender, ILogger log)
+public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, NodeOptions options, RabbitBackbone backbone, ILogger log)
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
-    private readonly ConcurrentDictionary<string, IRequestClient<InvokeService>> _clients = new(StringComparer.Ordinal);
 
     /// <summary>How long callers wait for <paramref name="service"/>: its settings, else the node's default.</summary>
     public TimeSpan TimeoutOf(string service) =>
@@ -37,18 +34,10 @@ public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, Nod
         if (timeout <= TimeSpan.Zero)
             return ServiceResult.Failed(request.Cid, 504, $"{request.Service}: the deadline passed before the call was sent");
 
-        var client = _clients.GetOrAdd(request.Service, static (name, factory) =>
-            factory.CreateRequestClient<InvokeService>(new Uri("queue:" + ServiceNames.QueueOf(name))), clients);
         try
         {
-            // The caller is waiting and will retry on failure: the request need not survive a broker restart.
-            var response = await client.GetResponse<ServiceResult>(request, r => r.UseExecute(send => send.Durable = false),
-                cancellation, RequestTimeout.After(ms: (int)Math.Ceiling(timeout.TotalMilliseconds))).ConfigureAwait(false);
-            return response.Message;
-        }
-        catch (RequestTimeoutException)
-        {
-            return ServiceResult.Failed(request.Cid, 504, $"{request.Service} did not answer within {timeout.TotalSeconds:0.###} s");
+            return await backbone.CallAsync(ServiceNames.QueueOf(request.Service), request, timeout, cancellation).ConfigureAwait(false)
+                ?? ServiceResult.Failed(request.Cid, 504, $"{request.Service} did not answer within {timeout.TotalSeconds:0.###} s");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -64,7 +53,6 @@ public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, Nod
     {
         if (!catalog.TryGet(request.Service, out _))
             throw new ServiceException(404, $"no service named '{request.Service}'");
-        var endpoint = await sender.GetSendEndpoint(new Uri("queue:" + ServiceNames.QueueOf(request.Service))).ConfigureAwait(false);
-        await endpoint.Send(request, cancellation).ConfigureAwait(false);
+        await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);
     }
 }

@@ -30,6 +30,8 @@ public static class NodeServices
         services.AddSingleton<ServiceRuntime>();
         services.AddSingleton<IServiceRuntime>(sp => sp.GetRequiredService<ServiceRuntime>());
         services.AddSingleton<ServiceClient>();
+        services.AddSingleton<RabbitBackbone>();
+        services.AddHostedService(sp => sp.GetRequiredService<RabbitBackbone>());
         services.AddSingleton<SecretBox>();
         services.AddSingleton<SecurityDefinitions>();
         services.AddSingleton<HttpPool>();
@@ -39,7 +41,7 @@ public static class NodeServices
 
         AddConfigStore(services, options);
         AddBackbone(services, options);
-        if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceEndpoints>();
+        if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceQueues>();
         return services;
     }
 
@@ -79,8 +81,6 @@ public static class NodeServices
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
-            // Replies come back on RabbitMQ's direct reply-to: no reply queue is declared per client or request.
-            bus.SetRabbitMqReplyToRequestClientFactory();
             bus.AddConsumer<ConfigChangedConsumer>().Endpoint(e =>
             {
                 e.Name = "esb.config";
@@ -96,7 +96,6 @@ public static class NodeServices
                     h.Password(user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest");
                     if (broker.Scheme == "amqps") h.UseSsl(ssl => ssl.ServerName = broker.Host);
                 });
-                rabbit.ConnectEndpointConfigurationObserver(new LateReplies());
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using Integrations.Bus.Node;
+using Microsoft.Extensions.Hosting;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Serilog;
+
+namespace Integrations.Bus.Backbone;
+
+/// <summary>
+/// The service-call path on RabbitMQ, written on RabbitMQ.Client directly because it is the hot path: callers
+/// publish to a service's queue (<c>svc.&lt;name&gt;</c>) on one of a few channels, each listening on RabbitMQ's
+/// direct reply-to, so no queue is declared per request or per client; calls a caller waits for are transient and
+/// unconfirmed (the caller's deadline covers a loss), calls nobody waits for are persistent and confirmed.
+/// </summary>
+public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedService, IAsyncDisposable
+{
+    private const int CallerChannels = 4;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ServiceResult>> _waiting = new(StringComparer.Ordinal);
+    private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
+    private readonly SemaphoreSlim _confirmedGate = new(1, 1);
+    private IConnection? _connection;
+    private IChannel[] _callers = [];
+    private IChannel? _confirmed;
+    private long _next;
+
+    /// <summary>The node's connection for service calls.</summary>
+    public IConnection Connection => _connection ?? throw new InvalidOperationException("the backbone is not connected yet");
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(options.RabbitMq),
+            ClientProvidedName = $"esb {options.NodeName} calls",
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+            ConsumerDispatchConcurrency = (ushort)Math.Clamp(options.ServicePrefetch, 1, 512),
+        };
+        _connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _callers = new IChannel[CallerChannels];
+        for (var i = 0; i < CallerChannels; i++)
+        {
+            var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var replies = new AsyncEventingBasicConsumer(channel);
+            replies.ReceivedAsync += OnReplyAsync;
+            await channel.BasicConsumeAsync(Wire.DirectReplyTo, autoAck: true, replies, cancellationToken).ConfigureAwait(false);
+            _callers[i] = channel;
+        }
+        _confirmed = await _connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Publishes a call to <paramref name="queue"/> and waits for its answer until <paramref name="timeout"/>; null when none came.</summary>
+    public async Task<ServiceResult?> CallAsync(string queue, InvokeService call, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var n = Interlocked.Increment(ref _next);
+        var id = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var answer = new TaskCompletionSource<ServiceResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[id] = answer;
+        try
+        {
+            var channel = _callers[(int)(n % CallerChannels)];
+            await channel.BasicPublishAsync("", queue, mandatory: false, Wire.CallProperties(call, waiting: true, id),
+                System.Text.Encoding.UTF8.GetBytes(call.Input), cancellation).ConfigureAwait(false);
+            return await answer.Task.WaitAsync(timeout, cancellation).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            // An answer that comes later finds nobody and is dropped.
+            _waiting.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Publishes a persistent call nobody waits for, and returns when the broker has confirmed it.</summary>
+    public async Task SendAsync(string queue, InvokeService call, CancellationToken cancellation)
+    {
+        // Make sure the queue exists, so a call to a service no worker has started yet is kept, not dropped.
+        await DeclareServiceQueueAsync(queue, cancellation).ConfigureAwait(false);
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            await _confirmed!.BasicPublishAsync("", queue, mandatory: false, Wire.CallProperties(call, waiting: false, null),
+                System.Text.Encoding.UTF8.GetBytes(call.Input), cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
+    /// <summary>Publishes a persistent message and waits for the broker's confirmation.</summary>
+    public async Task PublishConfirmedAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            await _confirmed!.BasicPublishAsync("", queue, mandatory: false, properties, body, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
+    /// <summary>Declares a service's durable queue (or its error queue).</summary>
+    public async Task DeclareServiceQueueAsync(string queue, CancellationToken cancellation)
+    {
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            await _confirmed!.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
+    private Task OnReplyAsync(object sender, BasicDeliverEventArgs delivery)
+    {
+        if (delivery.BasicProperties.CorrelationId is { } id && _waiting.TryRemove(id, out var answer))
+            answer.TrySetResult(Wire.ReadAnswer(delivery.BasicProperties, delivery.Body));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var channel in _callers) await channel.DisposeAsync().ConfigureAwait(false);
+        if (_confirmed is not null) await _confirmed.DisposeAsync().ConfigureAwait(false);
+        if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+        _log.Debug("backbone connection closed");
+    }
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Integrations.Bus.Node;
+using Integrations.Bus.Services;
+using Microsoft.Extensions.Hosting;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Serilog;
+
+namespace Integrations.Bus.Backbone;
+
+/// <summary>
+/// On a worker, consumes a durable queue (<c>svc.&lt;name&gt;</c>) for every service in the catalog, so every worker
+/// that has a service competes for its calls; a service added later gets its queue at once. A call is acknowledged
+/// only after it ran and its answer was sent; a call nobody waits for that fails goes to <c>svc.&lt;name&gt;_error</c>
+/// with the reason, never away.
+/// </summary>
+public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ILogger log)
+    : IHostedService
+{
+    private readonly ConcurrentDictionary<string, IChannel> _consumers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        catalog.Added += OnAdded;
+        catalog.Removed += OnRemoved;
+        await Task.WhenAll(catalog.All.Select(ConsumeAsync)).ConfigureAwait(false);
+        _log.Information("Serving {Count} services from their queues", catalog.All.Count);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        catalog.Added -= OnAdded;
+        catalog.Removed -= OnRemoved;
+        // Stop taking calls first; calls already running finish and are acknowledged.
+        foreach (var channel in _consumers.Values) await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+    }
+
+    private void OnAdded(ServiceDefinition service) => _ = ConsumeAsync(service);
+
+    private void OnRemoved(ServiceDefinition service)
+    {
+        if (_consumers.TryRemove(service.Name, out var channel)) _ = channel.CloseAsync();
+    }
+
+    private async Task ConsumeAsync(ServiceDefinition service)
+    {
+        var queue = ServiceNames.QueueOf(service.Name);
+        var channel = await backbone.Connection.CreateChannelAsync(
+            new CreateChannelOptions(false, false, consumerDispatchConcurrency: (ushort)Math.Clamp(options.ServicePrefetch, 1, 512))).ConfigureAwait(false);
+        if (!_consumers.TryAdd(service.Name, channel))
+        {
+            await channel.CloseAsync().ConfigureAwait(false);
+            return;
+        }
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false).ConfigureAwait(false);
+        await channel.BasicQosAsync(0, (ushort)options.ServicePrefetch, false).ConfigureAwait(false);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, queue, delivery);
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer).ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery)
+    {
+        var properties = delivery.BasicProperties;
+        var call = Wire.ReadCall(properties, delivery.Body);
+        try
+        {
+            if (properties.ReplyTo is not { } replyTo)
+            {
+                // Sent with InvokeAsync: nobody waits, so nobody would hear of a failure; keep it in the error queue.
+                var outcome = await runtime.RunHereAsync(call, _stopping.Token).ConfigureAwait(false);
+                if (outcome.Status >= 400)
+                {
+                    _log.ForContext("Cid", call.Cid).Warning("{Service}: a call nobody waits for failed ({Status}); kept in {Queue}_error",
+                        call.Service, outcome.Status, queue);
+                    await backbone.DeclareServiceQueueAsync(queue + "_error", CancellationToken.None).ConfigureAwait(false);
+                    await backbone.PublishConfirmedAsync(queue + "_error", Wire.Failed(properties, outcome), delivery.Body.ToArray(), CancellationToken.None)
+                        .ConfigureAwait(false);
+                }
+            }
+            else if (call.Deadline != default && call.Deadline < DateTimeOffset.UtcNow)
+            {
+                _log.ForContext("Cid", call.Cid).Warning("{Service}: dropped a call whose caller stopped waiting", call.Service);
+            }
+            else
+            {
+                var result = await runtime.RunHereAsync(call, _stopping.Token).ConfigureAwait(false);
+                var (answerProperties, body) = Wire.Answer(result, properties.CorrelationId);
+                await channel.BasicPublishAsync("", replyTo, mandatory: false, answerProperties, body).ConfigureAwait(false);
+            }
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!channel.IsOpen || e is OperationCanceledException)
+        {
+            // The channel closed under the call (shutdown, lost connection): unacknowledged, the broker hands it to another worker.
+            _log.ForContext("Cid", call.Cid).Warning("{Service}: the call goes back to its queue: {Reason}", call.Service, e.Message);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+
+namespace Integrations.Bus.Backbone;
+
+/// <summary>
+/// How calls and answers look on RabbitMQ: the body is the input (or the output) as UTF-8 JSON, passed through as
+/// it is; everything else travels in headers. One serialization, no envelope to parse.
+/// </summary>
+internal static class Wire
+{
+    public const string DirectReplyTo = "amq.rabbitmq.reply-to";
+    private const string Service = "esb-service", Cid = "esb-cid", Channel = "esb-channel", Caller = "esb-caller",
+        Deadline = "esb-deadline", Status = "esb-status", Error = "esb-error", Headers = "esb-headers";
+
+    public static BasicProperties CallProperties(InvokeService call, bool waiting, string? correlationId)
+    {
+        var headers = new Dictionary<string, object?>(5)
+        {
+            [Service] = call.Service,
+            [Cid] = call.Cid,
+            [Channel] = call.Channel,
+        };
+        if (call.Caller is not null) headers[Caller] = call.Caller;
+        if (call.Deadline != default) headers[Deadline] = call.Deadline.ToUnixTimeMilliseconds();
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            Headers = headers,
+            // A caller who waits retries on failure: nothing to keep across a broker restart. A call nobody waits
+            // for must survive one.
+            DeliveryMode = waiting ? DeliveryModes.Transient : DeliveryModes.Persistent,
+        };
+        if (waiting)
+        {
+            properties.ReplyTo = DirectReplyTo;
+            properties.CorrelationId = correlationId;
+            var ttl = Math.Max(1, (long)(call.Deadline - DateTimeOffset.UtcNow).TotalMilliseconds);
+            properties.Expiration = ttl.ToString(CultureInfo.InvariantCulture);
+        }
+        return properties;
+    }
+
+    public static InvokeService ReadCall(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    {
+        var headers = properties.Headers;
+        return new InvokeService
+        {
+            Service = Text(headers, Service) ?? "",
+            Cid = Text(headers, Cid) ?? "",
+            Channel = Text(headers, Channel) ?? "",
+            Caller = Text(headers, Caller),
+            Deadline = headers is not null && headers.TryGetValue(Deadline, out var d) && d is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : default,
+            Input = body.Length == 0 ? "{}" : Encoding.UTF8.GetString(body.Span),
+        };
+    }
+
+    public static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId)
+    {
+        var headers = new Dictionary<string, object?>(3) { [Status] = result.Status, [Cid] = result.Cid };
+        if (result.Headers is { Count: > 0 } h) headers[Headers] = JsonSerializer.Serialize(h);
+        if (result.Error is not null) headers[Error] = result.Error;
+        var properties = new BasicProperties { CorrelationId = correlationId, Headers = headers, DeliveryMode = DeliveryModes.Transient };
+        return (properties, result.Output is null ? [] : Encoding.UTF8.GetBytes(result.Output));
+    }
+
+    public static ServiceResult ReadAnswer(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    {
+        var headers = properties.Headers;
+        var status = headers is not null && headers.TryGetValue(Status, out var s) && s is int code ? code : 500;
+        return new ServiceResult
+        {
+            Cid = Text(headers, Cid) ?? "",
+            Status = status,
+            Output = status < 400 ? Encoding.UTF8.GetString(body.Span) : null,
+            Error = Text(headers, Error),
+            Headers = Text(headers, Headers) is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null,
+        };
+    }
+
+    /// <summary>Headers for a call moved to an error queue: why, and when.</summary>
+    public static BasicProperties Failed(IReadOnlyBasicProperties original, ServiceResult result)
+    {
+        var headers = original.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(original.Headers);
+        headers[Status] = result.Status;
+        headers[Error] = result.Error ?? "failed";
+        headers["esb-failed-at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        return new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, Headers = headers };
+    }
+
+    private static string? Text(IDictionary<string, object?>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var value) ? value switch
+        {
+            byte[] bytes => Encoding.UTF8.GetString(bytes),
+            string text => text,
+            null => null,
+            _ => value.ToString(),
+        } : null;
+}
