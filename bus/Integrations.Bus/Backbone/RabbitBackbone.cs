@@ -60,7 +60,9 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     {
         var n = Interlocked.Increment(ref _next);
         var id = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var answer = new TaskCompletionSource<ServiceResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The caller's continuation (writing its HTTP answer) runs on the thread that received the reply: one thread
+        // hop fewer per call. Reply consumers run concurrently, so a slow writer does not hold up other replies.
+        var answer = new TaskCompletionSource<ServiceResult>();
         _waiting[id] = answer;
         try
         {
