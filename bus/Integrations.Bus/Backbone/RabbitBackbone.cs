@@ -19,6 +19,7 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ServiceResult>> _waiting = new(StringComparer.Ordinal);
     private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
     private readonly SemaphoreSlim _confirmedGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private IConnection? _connection;
     private IChannel[] _callers = [];
     private IChannel? _confirmed;
@@ -113,13 +114,15 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
-    /// <summary>Declares a service's durable queue (or its error queue).</summary>
+    /// <summary>Declares a service's durable queue (or its error queue), once per node.</summary>
     public async Task DeclareServiceQueueAsync(string queue, CancellationToken cancellation)
     {
+        if (_declared.ContainsKey(queue)) return;
         await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
             await _confirmed!.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+            _declared[queue] = true;
         }
         finally
         {

@@ -27,18 +27,18 @@ public static class EsbLogging
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", options.NodeName)
             .Enrich.With<LineEnricher>();
-        // Lines are formatted and written on a background thread: a call never waits for the disk or the console,
-        // nor for another thread's write. The queue blocks only when 100,000 lines wait, so no line is dropped.
-        config = config.WriteTo.Async(sinks =>
-        {
-            if (options.LogToConsole)
-                sinks.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-            if (options.LogDirectory is { } directory)
-                sinks.File(Path.Combine(directory, "server.log"), outputTemplate: Template,
+        var sinks = new List<ILogEventSink>();
+        if (options.LogToConsole)
+            sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose()
+                .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger());
+        if (options.LogDirectory is { } directory)
+            sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose()
+                .WriteTo.File(Path.Combine(directory, "server.log"), outputTemplate: Template,
                     formatProvider: System.Globalization.CultureInfo.InvariantCulture,
                     buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500), shared: false,
-                    fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10);
-        }, bufferSize: 100_000, blockWhenFull: true);
+                    fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
+                .CreateLogger());
+        config = config.WriteTo.Sink(new BackgroundSink([.. sinks]));
         return config.CreateLogger();
     }
 
