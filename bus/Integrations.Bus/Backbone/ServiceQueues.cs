@@ -17,8 +17,9 @@ namespace Integrations.Bus.Backbone;
 public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ILogger log)
     : IHostedService
 {
-    private readonly ConcurrentDictionary<string, IChannel> _consumers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IChannel Channel, string Tag)> _consumers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private int _running;
     private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
 
     /// <inheritdoc />
@@ -35,16 +36,20 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
     {
         catalog.Added -= OnAdded;
         catalog.Removed -= OnRemoved;
-        // Stop taking calls first; calls already running finish and are acknowledged.
-        foreach (var channel in _consumers.Values) await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
+        // Stop taking calls first; calls already running finish and are acknowledged (for up to 10 s), so none runs twice.
+        foreach (var (channel, tag) in _consumers.Values)
+            if (channel.IsOpen) await channel.BasicCancelAsync(tag, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref _running) > 0 && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var (channel, _) in _consumers.Values) await channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private void OnAdded(ServiceDefinition service) => _ = ConsumeAsync(service);
 
     private void OnRemoved(ServiceDefinition service)
     {
-        if (_consumers.TryRemove(service.Name, out var channel)) _ = channel.CloseAsync();
+        if (_consumers.TryRemove(service.Name, out var consumer)) _ = consumer.Channel.CloseAsync();
     }
 
     private async Task ConsumeAsync(ServiceDefinition service)
@@ -52,7 +57,7 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         var queue = ServiceNames.QueueOf(service.Name);
         var channel = await backbone.Connection.CreateChannelAsync(
             new CreateChannelOptions(false, false, consumerDispatchConcurrency: (ushort)Math.Clamp(options.ServicePrefetch, 1, 512))).ConfigureAwait(false);
-        if (!_consumers.TryAdd(service.Name, channel))
+        if (_consumers.ContainsKey(service.Name))
         {
             await channel.CloseAsync().ConfigureAwait(false);
             return;
@@ -61,13 +66,15 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         await channel.BasicQosAsync(0, (ushort)options.ServicePrefetch, false).ConfigureAwait(false);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, queue, delivery);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer).ConfigureAwait(false);
+        var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer).ConfigureAwait(false);
+        if (!_consumers.TryAdd(service.Name, (channel, tag))) await channel.CloseAsync().ConfigureAwait(false);
     }
 
     private async Task HandleAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery)
     {
         var properties = delivery.BasicProperties;
         var call = Wire.ReadCall(properties, delivery.Body);
+        Interlocked.Increment(ref _running);
         try
         {
             if (properties.ReplyTo is not { } replyTo)
@@ -99,6 +106,26 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         {
             // The channel closed under the call (shutdown, lost connection): unacknowledged, the broker hands it to another worker.
             _log.ForContext("Cid", call.Cid).Warning("{Service}: the call goes back to its queue: {Reason}", call.Service, e.Message);
+        }
+        catch (Exception e)
+        {
+            // Not the service's failure (the runtime answers those) but the backbone's: keep the call where an operator sees it.
+            _log.ForContext("Cid", call.Cid).Error(e, "{Service}: the call could not be handled; moving it to {Queue}_error", call.Service, queue);
+            try
+            {
+                await backbone.DeclareServiceQueueAsync(queue + "_error", CancellationToken.None).ConfigureAwait(false);
+                await backbone.PublishConfirmedAsync(queue + "_error",
+                    Wire.Failed(properties, ServiceResult.Failed(call.Cid, 500, e.Message)), delivery.Body.ToArray(), CancellationToken.None).ConfigureAwait(false);
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).ConfigureAwait(false);
+            }
+            catch (Exception again)
+            {
+                _log.ForContext("Cid", call.Cid).Error(again, "{Service}: the call stays unacknowledged; the broker redelivers it when this channel closes", call.Service);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
         }
     }
 }
