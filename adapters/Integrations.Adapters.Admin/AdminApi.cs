@@ -84,12 +84,15 @@ public static class AdminApi
         SettingsBody? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<SettingsBody>(http.Request.Body, Json, http.RequestAborted);
+            body = await JsonSerializer.DeserializeAsync<SettingsBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
         }
         catch (JsonException e)
         {
-            return Error(400, ServiceInput.Malformed(e));
+            return Error(400, e.Message.Contains("could not be mapped", StringComparison.Ordinal) || e.Message.Contains("missing required", StringComparison.Ordinal)
+                ? "unknown field; the body is {\"timeout_seconds\": 5} (null returns to the node's default)"
+                : ServiceInput.Malformed(e));
         }
+        if (body is null) return Error(400, "the body is {\"timeout_seconds\": 5} (null returns to the node's default)");
         var settings = new ServiceSettings { Name = name, TimeoutSeconds = body?.TimeoutSeconds };
         // Settings that are all defaults are not kept: the service is back to the node's defaults.
         if (settings.TimeoutSeconds is null) await store.DeleteAsync<ServiceSettings>(name, http.RequestAborted);
@@ -107,7 +110,7 @@ public static class AdminApi
         return Ok(settings);
     }
 
-    private sealed record SettingsBody(double? TimeoutSeconds);
+    private sealed record SettingsBody([property: System.Text.Json.Serialization.JsonRequired] double? TimeoutSeconds);
 
     private static ServiceInfo Describe(ServiceDefinition s, ServiceClient client) =>
         new(s.Name, s.Origin, s.Type.FullName ?? s.Type.Name, s.RequiredInput, client.TimeoutOf(s.Name).TotalSeconds);
@@ -115,6 +118,10 @@ public static class AdminApi
     private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        // A browser page on another site must not drive the admin API with an operator's remembered login.
+        if (http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && !string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase))
+            return Error(403, $"admin API: requests from pages of {origin} are refused");
         var credentials = http.RequestServices.GetRequiredService<AdminCredentials>();
         if (BasicAuth.TryRead(http.Request.Headers.Authorization.ToString(), out var user, out var password) && credentials.Verify(user, password))
             return await next(context);

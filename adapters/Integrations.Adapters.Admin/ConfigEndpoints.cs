@@ -76,7 +76,7 @@ public static class ConfigEndpoints
             if (view.Find<T>(name) is not { } existing) return NotFound(kind, name);
             var body = await ReadObjectAsync(http);
             if (body.Error is not null) return body.Error;
-            if (body.Object!.TryGetPropertyValue("name", out var given) && given?.GetValue<string>() != name)
+            if (body.Object!.TryGetPropertyValue("name", out var given) && (given is not JsonValue v || !v.TryGetValue<string>(out var n) || n != name))
                 return Rejected(400, kind, "name", "cannot be changed; create an object with the new name and delete this one");
             if (body.Object.ContainsKey("secret_cipher")) return Rejected(400, kind, "secret_cipher", "is not a field; change a secret with POST …/secret");
             // Fields left out keep their values: the body is laid over the stored object.

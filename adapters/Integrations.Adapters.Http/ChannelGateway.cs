@@ -65,7 +65,16 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
         log.Information("REST cha → cid={Cid}; {Method} {Path} name={Channel}; len={Length}; agent={Agent}; remote-addr={Remote}",
             cid, request.Method, request.Path.Value, config.Name, request.ContentLength ?? 0, request.Headers.UserAgent.ToString(),
             http.Connection.RemoteIpAddress?.ToString());
-        var result = await ServeAsync(http, channel, pathValues, cid);
+        ServiceResult result;
+        try
+        {
+            result = await ServeAsync(http, channel, pathValues, cid);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+        {
+            log.Error(e, "REST cha: channel {Channel} failed", config.Name);
+            result = ServiceResult.Failed(cid, 500, $"the channel failed; the server log has the details under cid={cid}");
+        }
         log.Information("REST cha ← cid={Cid}; {Status} time={Elapsed:0.###}ms; len={Length}",
             cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (result.Output ?? result.Error)?.Length ?? 0);
         if (result.Headers is { } headers)
@@ -147,6 +156,9 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
     private static async Task<(string? Json, ServiceResult? Error)> ReadInputAsync(HttpContext http, ChannelRest config, RouteValueDictionary? pathValues)
     {
         var request = http.Request;
+        // The channel's limit replaces the server's default one (30 MB), in both directions.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = config.MaxBodyBytes + 1;
         if (request.ContentLength > config.MaxBodyBytes)
             return (null, ServiceResult.Failed("", 413, $"the body is {request.ContentLength} bytes; this channel takes at most {config.MaxBodyBytes}"));
 
@@ -174,17 +186,22 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
                 try
                 {
                     json = JsonNode.Parse(body);
+                    if (json is not JsonObject fields)
+                        return (null, ServiceResult.Failed("", 400, "the body must be a JSON object"));
+                    foreach (var (name, value) in fields.ToList())
+                    {
+                        fields.Remove(name);
+                        input[name] = value;
+                    }
                 }
                 catch (JsonException e)
                 {
                     return (null, ServiceResult.Failed("", 400, Integrations.ServiceInput.Malformed(e)));
                 }
-                if (json is not JsonObject fields)
-                    return (null, ServiceResult.Failed("", 400, "the body must be a JSON object"));
-                foreach (var (name, value) in fields.ToList())
+                catch (ArgumentException e)
                 {
-                    fields.Remove(name);
-                    input[name] = value;
+                    // JsonNode reports a key given twice only when the object is read.
+                    return (null, ServiceResult.Failed("", 400, $"the body is not acceptable JSON: {e.Message}"));
                 }
             }
         }

@@ -67,8 +67,10 @@ public sealed class RestChannelTable(ConfigView config)
         var live = new Dictionary<string, LiveChannel>(StringComparer.Ordinal);
         foreach (var channel in config.All<ChannelRest>())
             live[channel.Name] = snapshot.ByName.TryGetValue(channel.Name, out var kept) && ReferenceEquals(kept.Config, channel) ? kept : new LiveChannel(channel);
-        var literal = live.Values.Where(c => c.IsLiteral)
-            .ToDictionary(c => c.Config.UrlPath.TrimEnd('/').ToLowerInvariant() is { Length: > 0 } p ? p : "/");
+        // Two channels with one path can only come from changes racing on two nodes; the first by name keeps it.
+        var literal = new Dictionary<string, LiveChannel>(StringComparer.Ordinal);
+        foreach (var channel in live.Values.Where(c => c.IsLiteral).OrderBy(c => c.Config.Name, StringComparer.Ordinal))
+            literal.TryAdd(channel.Config.UrlPath.TrimEnd('/').ToLowerInvariant() is { Length: > 0 } p ? p : "/", channel);
         var templated = live.Values.Where(c => !c.IsLiteral).OrderByDescending(c => c.Config.UrlPath.Count(ch => ch == '/')).ToList();
         snapshot = new Snapshot(version, literal, templated, live);
         Volatile.Write(ref _snapshot, snapshot);

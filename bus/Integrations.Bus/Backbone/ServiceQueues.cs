@@ -81,6 +81,12 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
             {
                 // Sent with InvokeAsync: nobody waits, so nobody would hear of a failure; keep it in the error queue.
                 var outcome = await runtime.RunHereAsync(call, _stopping.Token).ConfigureAwait(false);
+                if (_stopping.IsCancellationRequested && outcome.Status == 503)
+                {
+                    // Stopped by the node's shutdown: leave it unacknowledged; the broker gives it to another worker.
+                    _log.ForContext("Cid", call.Cid).Warning("{Service}: stopped by shutdown; the call goes back to its queue", call.Service);
+                    return;
+                }
                 if (outcome.Status >= 400)
                 {
                     _log.ForContext("Cid", call.Cid).Warning("{Service}: a call nobody waits for failed ({Status}); kept in {Queue}_error",

@@ -92,6 +92,8 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
     {
         if (!Uri.TryCreate(o.Address, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             errors.Add(new("address", $"'{o.Address}' is not an http:// or https:// address"));
+        else if (address.UserInfo.Length > 0)
+            errors.Add(new("address", "must not carry a user or password; put credentials in a security definition"));
         else if (address.AbsolutePath != "/" || address.Query.Length > 0)
             errors.Add(new("address", "is scheme, host and port only; put the path in url_path"));
         if (!o.UrlPath.StartsWith('/')) errors.Add(new("url_path", "must start with /"));

@@ -32,11 +32,17 @@ public sealed class ConfigView
     internal void Put(string kind, IConfigObject value)
     {
         var objects = _kinds.GetOrAdd(kind, _ => new(StringComparer.Ordinal));
-        if (objects.TryGetValue(value.Name, out var old) && old.Equals(value)) return;
+        // Compared by content: records holding lists are never Equals to a fresh copy from the database, and a resync
+        // that "changes" every object would reset what caches keep per object (rate-limit counts, compiled routes).
+        if (objects.TryGetValue(value.Name, out var old) && SameContent(old, value)) return;
         objects[value.Name] = value;
         Interlocked.Increment(ref _version);
         Changed?.Invoke(kind, value.Name, value);
     }
+
+    private static bool SameContent(IConfigObject a, IConfigObject b) =>
+        a.Equals(b) || (a.GetType() == b.GetType()
+            && System.Text.Json.JsonSerializer.Serialize(a, a.GetType()) == System.Text.Json.JsonSerializer.Serialize(b, b.GetType()));
 
     internal void Remove(string kind, string name)
     {

@@ -25,11 +25,20 @@ public sealed class SecretKeyGuard(IDocumentStore store, SecretBox box) : IHoste
         var record = await session.LoadAsync<SecretKeyRecord>("secret-key", cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
-            session.Store(new SecretKeyRecord { Check = box.KeyCheck });
-            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            session.Insert(new SecretKeyRecord { Check = box.KeyCheck });
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (JasperFx.DocumentAlreadyExistsException)
+            {
+                // Another node started at the same moment and recorded its key first: compare with that one.
+                await using var again = store.QuerySession();
+                record = await again.LoadAsync<SecretKeyRecord>("secret-key", cancellationToken).ConfigureAwait(false);
+            }
         }
-        if (record.Check != box.KeyCheck)
+        if (record?.Check != box.KeyCheck)
             throw new InvalidOperationException(
                 $"this node's secret key (from {box.Origin}) is not the one the cluster's secrets are encrypted with. " +
                 "Give every node the same key: set ESB_SECRET_KEY to the content of the first node's .esb/secret.key.");

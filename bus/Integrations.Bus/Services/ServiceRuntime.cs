@@ -23,6 +23,8 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
         var log = _log.ForContext("SourceContext", request.Service).ForContext("Cid", request.Cid);
         var shutdown = cancellation;
         CancellationTokenSource? deadline = null;
+        // A call nobody waits for (InvokeAsync) still gets the service's timeout, counted from now.
+        if (request.Deadline == default) request = request with { Deadline = DateTimeOffset.UtcNow + client.TimeoutOf(request.Service) };
         if (request.Deadline != default)
         {
             var left = request.Deadline - DateTimeOffset.UtcNow;
@@ -41,6 +43,11 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
             return context.ResponseIfSet is { } response
                 ? new ServiceResult { Cid = request.Cid, Status = response.Status, Output = output, Headers = response.Headers.Count > 0 ? response.Headers : null }
                 : ServiceResult.Ok(request.Cid, output);
+        }
+        catch (ServiceException e) when (e.Status is < 400 or > 599)
+        {
+            log.Error(e, "{Service} threw a ServiceException with status {Status}, which is not an error status (400–599)", request.Service, e.Status);
+            return ServiceResult.Failed(request.Cid, 500, $"{request.Service} failed; the server log has the details under cid={request.Cid}");
         }
         catch (ServiceException e)
         {

@@ -127,6 +127,18 @@ public sealed class Invoking_services_through_the_broker(Servers servers) : IAsy
     }
 
     [Fact]
+    public async Task The_admin_api_refuses_pages_of_other_sites_and_settings_with_a_typo()
+    {
+        var foreign = new HttpRequestMessage(HttpMethod.Post, "/admin/services/demo.hello/invoke") { Content = new StringContent("name=x") };
+        foreign.Headers.Add("Origin", "https://evil.example.com");
+        Assert.Equal(HttpStatusCode.Forbidden, (await _node.Admin.SendAsync(foreign)).StatusCode);
+
+        var typo = await _node.Admin.PutAsync("/admin/services/demo.hello/settings", Json("""{"timeout": 5}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        Assert.Contains("timeout_seconds", await ErrorOf(typo));
+    }
+
+    [Fact]
     public async Task The_admin_api_lists_the_services_with_their_required_input()
     {
         using var json = JsonDocument.Parse(await _node.Admin.GetStringAsync("/admin/services"));

@@ -73,6 +73,11 @@ public sealed class Rest_channel_answers(Servers servers) : IAsyncLifetime
             await AdminCalls.AssertErrorAsync(await Send(HttpMethod.Post, "/orders/ACME", """{"quantity": 2"""), HttpStatusCode.BadRequest));
 
     [Fact]
+    public async Task A_key_given_twice_is_400_not_500() =>
+        Assert.Contains("not acceptable JSON", await AdminCalls.AssertErrorAsync(
+            await Send(HttpMethod.Post, "/orders/ACME", """{"quantity": 1, "quantity": 2}"""), HttpStatusCode.BadRequest));
+
+    [Fact]
     public async Task A_disallowed_origin_is_403_and_an_allowed_one_gets_cors_headers()
     {
         await AdminCalls.AssertErrorAsync(await Send(HttpMethod.Post, "/orders/ACME", """{"quantity": 1}""",

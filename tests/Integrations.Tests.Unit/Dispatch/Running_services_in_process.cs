@@ -21,6 +21,12 @@ public sealed class Running_services_in_process
         protected override Task<string> Handle(NoInput input, ServiceContext ctx) => throw new ServiceException(409, "already done");
     }
 
+    [Service("test.not-an-error")]
+    public sealed class NotAnError : Service<NoInput, string>
+    {
+        protected override Task<string> Handle(NoInput input, ServiceContext ctx) => throw new ServiceException(200, "fine?");
+    }
+
     [Service("test.slow")]
     public sealed class Slow : Service<NoInput, string>
     {
@@ -50,7 +56,7 @@ public sealed class Running_services_in_process
     public Running_services_in_process()
     {
         var catalog = new ServiceCatalog();
-        foreach (var type in new[] { typeof(Fail), typeof(Refuse), typeof(Slow), typeof(Shout) })
+        foreach (var type in new[] { typeof(Fail), typeof(Refuse), typeof(Slow), typeof(Shout), typeof(NotAnError) })
             catalog.Add(ServiceDefinition.Describe(type, "test"));
         catalog.AddAssembly(Integrations.Services.ShippedServices.Assembly, "built-in");
         // RunHereAsync never touches the broker: the client's bus parts stay unset.
@@ -89,6 +95,10 @@ public sealed class Running_services_in_process
     [Fact]
     public async Task A_service_exception_chooses_the_status() =>
         Assert.Equal((409, "already done"), ((await Run("test.refuse")).Status, (await Run("test.refuse")).Error));
+
+    [Fact]
+    public async Task A_service_exception_with_a_success_status_is_a_500() =>
+        Assert.Equal(500, (await Run("test.not-an-error")).Status);
 
     [Fact]
     public async Task Missing_input_is_a_400_before_the_service_runs()
