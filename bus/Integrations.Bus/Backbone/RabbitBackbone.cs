@@ -84,15 +84,36 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     }
 
     /// <summary>Publishes a persistent call nobody waits for, and returns when the broker has confirmed it.</summary>
-    public async Task SendAsync(string queue, InvokeService call, CancellationToken cancellation)
+    public Task SendAsync(string queue, InvokeService call, CancellationToken cancellation) =>
+        PublishConfirmedAsync(queue, Wire.CallProperties(call, waiting: false, null), System.Text.Encoding.UTF8.GetBytes(call.Input), cancellation);
+
+    /// <summary>
+    /// Publishes a persistent message to <paramref name="queue"/> (declaring it, so a message for a service no worker
+    /// has started yet is kept) and waits for the broker's confirmation. Mandatory: a message the broker cannot place
+    /// comes back, and is published again after the queue is declared anew; it is never silently dropped.
+    /// </summary>
+    public async Task PublishConfirmedAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
     {
-        // Make sure the queue exists, so a call to a service no worker has started yet is kept, not dropped.
         await DeclareServiceQueueAsync(queue, cancellation).ConfigureAwait(false);
+        try
+        {
+            await PublishOnceAsync(queue, properties, body, cancellation).ConfigureAwait(false);
+        }
+        catch (RabbitMQ.Client.Exceptions.PublishReturnException)
+        {
+            _declared.TryRemove(queue, out _);
+            await DeclareServiceQueueAsync(queue, cancellation).ConfigureAwait(false);
+            await PublishOnceAsync(queue, properties, body, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PublishOnceAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
         await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            await _confirmed!.BasicPublishAsync("", queue, mandatory: false, Wire.CallProperties(call, waiting: false, null),
-                System.Text.Encoding.UTF8.GetBytes(call.Input), cancellation).ConfigureAwait(false);
+            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            await channel.BasicPublishAsync("", queue, mandatory: true, properties, body, cancellation).ConfigureAwait(false);
         }
         finally
         {
@@ -100,18 +121,15 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
-    /// <summary>Publishes a persistent message and waits for the broker's confirmation.</summary>
-    public async Task PublishConfirmedAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    // A channel-level error (say, a queue declared elsewhere with other arguments) closes the channel for good:
+    // open a new one rather than fail every later durable send. Called under the gate.
+    private async Task<IChannel> ConfirmedChannelAsync(CancellationToken cancellation)
     {
-        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
-        try
-        {
-            await _confirmed!.BasicPublishAsync("", queue, mandatory: false, properties, body, cancellation).ConfigureAwait(false);
-        }
-        finally
-        {
-            _confirmedGate.Release();
-        }
+        if (_confirmed is { IsOpen: true } || !Connection.IsOpen) return _confirmed!;
+        _log.Warning("The channel for durable messages was closed ({Reason}); opening a new one", _confirmed?.CloseReason?.ReplyText);
+        _confirmed = await Connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation).ConfigureAwait(false);
+        return _confirmed;
     }
 
     /// <summary>Declares a service's durable queue (or its error queue), once per node.</summary>
@@ -121,7 +139,8 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            await _confirmed!.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
             _declared[queue] = true;
         }
         finally

@@ -66,8 +66,24 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         await channel.BasicQosAsync(0, (ushort)options.ServicePrefetch, false).ConfigureAwait(false);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, queue, delivery);
+        channel.ChannelShutdownAsync += (_, reason) => ReconsumeAsync(service, channel, reason);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer).ConfigureAwait(false);
         if (!_consumers.TryAdd(service.Name, (channel, tag))) await channel.CloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The broker closed a service's channel while the connection stays up (e.g. a call held longer than its
+    /// consumer_timeout): consume the queue again on a new channel, or this node would stop serving the service.
+    /// A lost connection is not handled here: the client recovers it with its channels and consumers.
+    /// </summary>
+    private async Task ReconsumeAsync(ServiceDefinition service, IChannel closed, ShutdownEventArgs reason)
+    {
+        if (_stopping.IsCancellationRequested || reason.Initiator != ShutdownInitiator.Peer || !backbone.Connection.IsOpen) return;
+        if (!_consumers.TryGetValue(service.Name, out var current) || !ReferenceEquals(current.Channel, closed)) return;
+        _consumers.TryRemove(service.Name, out _);
+        _log.Warning("{Service}: the broker closed its channel ({Reason}); consuming {Queue} again", service.Name, reason.ReplyText, ServiceNames.QueueOf(service.Name));
+        await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        if (catalog.TryGet(service.Name, out var still)) await ConsumeAsync(still).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery)
@@ -91,7 +107,6 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
                 {
                     _log.ForContext("Cid", call.Cid).Warning("{Service}: a call nobody waits for failed ({Status}); kept in {Queue}_error",
                         call.Service, outcome.Status, queue);
-                    await backbone.DeclareServiceQueueAsync(queue + "_error", CancellationToken.None).ConfigureAwait(false);
                     await backbone.PublishConfirmedAsync(queue + "_error", Wire.Failed(properties, outcome), delivery.Body.ToArray(), CancellationToken.None)
                         .ConfigureAwait(false);
                 }
@@ -119,7 +134,6 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
             _log.ForContext("Cid", call.Cid).Error(e, "{Service}: the call could not be handled; moving it to {Queue}_error", call.Service, queue);
             try
             {
-                await backbone.DeclareServiceQueueAsync(queue + "_error", CancellationToken.None).ConfigureAwait(false);
                 await backbone.PublishConfirmedAsync(queue + "_error",
                     Wire.Failed(properties, ServiceResult.Failed(call.Cid, 500, e.Message)), delivery.Body.ToArray(), CancellationToken.None).ConfigureAwait(false);
                 await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).ConfigureAwait(false);
