@@ -27,8 +27,9 @@ public sealed record AdminAccount
 /// The admin user: <c>admin</c>, with the password from <c>ESB_ADMIN_PASSWORD</c>, or one generated at the
 /// cluster's first start, printed once and kept (owner-only) in the data directory for the CLI.
 /// </summary>
-public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, ILogger log) : IHostedService
+public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, ILogger log) : IHostedService, IDisposable
 {
+    private Timer? _reload;
     /// <summary>The admin user's name.</summary>
     public const string UserName = "admin";
     private const int Iterations = 100_000;
@@ -74,10 +75,34 @@ public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, 
             }
         }
         _account = account;
+        // A password changed on another node reaches this one within a minute.
+        _reload = new Timer(_ => _ = ReloadAsync(), null, options.ConfigResync, options.ConfigResync);
+    }
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            await using var session = store.QuerySession();
+            if (await session.LoadAsync<AdminAccount>(UserName).ConfigureAwait(false) is { } account
+                && !CryptographicOperations.FixedTimeEquals(account.Hash, _account?.Hash ?? []))
+            {
+                _account = account;
+                _verified = null;
+                _log.Information("Admin password changed elsewhere in the cluster; this node now uses the new one");
+            }
+        }
+        catch (Exception e)
+        {
+            _log.Warning(e, "Could not re-read the admin account; keeping the one this node has");
+        }
     }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public void Dispose() => _reload?.Dispose();
 
     /// <summary>Checks a user name and password in constant time; a wrong user and a wrong password look the same.</summary>
     public bool Verify(string user, string password)

@@ -71,11 +71,13 @@ public static class ConfigEndpoints
             return await StoreAsync(() => store.CreateAsync(value, http.RequestAborted), present(value), 201);
         });
 
-        admin.MapPut(path + "/{name}", async (string name, HttpContext http, ConfigStore store, ConfigView view) =>
+        admin.MapPut(path + "/{name}", async (string name, HttpContext http, ConfigStore store, ConfigView view, SecretBox box, SecurityDefinitions security) =>
         {
             if (view.Find<T>(name) is not { } existing) return NotFound(kind, name);
             var body = await ReadObjectAsync(http);
             if (body.Error is not null) return body.Error;
+            var secret = onCreate is null ? null : Take(body.Object!, "secret");
+            if (secret is { Length: 0 }) return Rejected(400, kind, "secret", "must not be empty");
             if (body.Object!.TryGetPropertyValue("name", out var given) && (given is not JsonValue v || !v.TryGetValue<string>(out var n) || n != name))
                 return Rejected(400, kind, "name", "cannot be changed; create an object with the new name and delete this one");
             if (body.Object.ContainsKey("secret_cipher")) return Rejected(400, kind, "secret_cipher", "is not a field; change a secret with POST …/secret");
@@ -83,6 +85,14 @@ public static class ConfigEndpoints
             var merged = JsonSerializer.SerializeToNode(existing, Json)!.AsObject();
             foreach (var (field, value) in body.Object) merged[field] = value?.DeepClone();
             if (!TryBind<T>(merged, kind, out var updated, out var error)) return error!;
+            if (updated is SecurityDefinition definition)
+            {
+                // A new type or algorithm must suit the secret: the one given with the change, else the current one.
+                if (secret is not null) updated = onCreate!(updated, secret, box);
+                var current = secret ?? security.SecretOf((SecurityDefinition)(object)existing);
+                if (SecurityDefinitions.SecretProblem(definition, current) is { } problem)
+                    return Rejected(400, kind, "secret", $"{problem}; give the new secret with the change (\"secret\": …)");
+            }
             return await StoreAsync(() => store.SaveAsync(updated, http.RequestAborted), present(updated), 200);
         });
 

@@ -70,6 +70,14 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
             errors.Add(new("type", $"'{s.Type}' is not a type; use one of {string.Join(", ", SecurityDefinition.Types)}"));
             return;
         }
+        // A definition in use must stay usable by what uses it.
+        foreach (var user in UsersOf(s))
+        {
+            if (user.StartsWith("channel_rest", StringComparison.Ordinal) && s.Type == SecurityDefinition.OAuth)
+                errors.Add(new("type", $"oauth is for outgoing connections, but {user} checks its callers with this definition"));
+            if (user.StartsWith("outgoing_rest", StringComparison.Ordinal) && s.Type == SecurityDefinition.Jwt)
+                errors.Add(new("type", $"jwt checks callers, but {user} presents this definition to another system"));
+        }
         switch (s.Type)
         {
             case SecurityDefinition.ApiKey when s.Header is not null && !HeaderName().IsMatch(s.Header):

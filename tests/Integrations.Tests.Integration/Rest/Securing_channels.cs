@@ -93,6 +93,16 @@ public sealed class Securing_channels(Servers servers)
         tampered = tampered[..^4] + (tampered[^4] == 'A' ? "BBBB" : "AAAA");
         await Call(node, "/hs/5", tampered, HttpStatusCode.Unauthorized);
 
+        // A change must leave the definition usable: its secret must suit a new algorithm, and a definition a channel
+        // checks callers with cannot become one that only outgoing connections can use.
+        var algorithm = await node.Admin.PutAsync("/admin/security/hs", AdminCalls.Json("""{"algorithm":"RS256"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, algorithm.StatusCode);
+        Assert.Contains("RS256 key must be", await algorithm.Content.ReadAsStringAsync());
+        var type = await node.Admin.PutAsync("/admin/security/hs", AdminCalls.Json("""{"type":"oauth","token_url":"http://127.0.0.1:1/token","client_id":"c"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, type.StatusCode);
+        Assert.Contains("oauth is for outgoing connections", await type.Content.ReadAsStringAsync());
+        Assert.Contains("\"caller\":\"alice\"", await Call(node, "/hs/6", Token(hsKey, "https://issuer.example.com", "esb", TimeSpan.FromMinutes(5)), HttpStatusCode.Created));
+
         // A key too short for HS256 is refused when it is set, not when a token arrives.
         var weak = await node.Admin.PostAsync("/admin/security/hs/secret", AdminCalls.Json("""{"secret":"short"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
