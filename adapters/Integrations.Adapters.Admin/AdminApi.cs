@@ -52,6 +52,7 @@ public static class AdminApi
             catalog.TryGet(name, out _) ? Ok(config.Find<ServiceSettings>(name) ?? new ServiceSettings { Name = name }) : NoService(name));
         admin.MapPut("/services/{name}/settings", PutSettingsAsync);
         admin.MapConfigEndpoints();
+        admin.MapDeploymentEndpoints();
         return routes;
     }
 

@@ -5,6 +5,7 @@ var root = new RootCommand("esb — Integrations, an enterprise service bus for 
 {
     ServeCommand.Create(),
     InvokeCommand.Create(),
+    DeployCommand.Create(),
     VersionCommand.Create(),
 };
 foreach (var command in ConfigCommands.Create()) root.Subcommands.Add(command);

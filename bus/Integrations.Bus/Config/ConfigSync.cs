@@ -44,11 +44,24 @@ public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigVi
             view.ReplaceAll(kind.Name, await kind.LoadAll(session, cancellation).ConfigureAwait(false));
     }
 
+    // A node stopping (or failing to start) ends the loop quietly, not as a failed background service.
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stopping)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.ConfigResync);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false))
         {
             try
             {

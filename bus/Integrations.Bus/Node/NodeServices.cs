@@ -1,5 +1,6 @@
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
+using Integrations.Bus.Deployment;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Outgoing;
 using Integrations.Bus.Security;
@@ -41,6 +42,8 @@ public static class NodeServices
 
         AddConfigStore(services, options);
         AddBackbone(services, options);
+        services.AddSingleton<Deployments>();
+        services.AddHostedService(sp => sp.GetRequiredService<Deployments>());
         if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceQueues>();
         return services;
     }
@@ -84,6 +87,12 @@ public static class NodeServices
             bus.AddConsumer<ConfigChangedConsumer>().Endpoint(e =>
             {
                 e.Name = "esb.config";
+                e.InstanceId = "." + options.NodeName;
+                e.Temporary = true;
+            });
+            bus.AddConsumer<ServicesDeployedConsumer>().Endpoint(e =>
+            {
+                e.Name = "esb.deploy";
                 e.InstanceId = "." + options.NodeName;
                 e.Temporary = true;
             });

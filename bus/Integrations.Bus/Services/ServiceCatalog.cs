@@ -90,6 +90,13 @@ public sealed class ServiceCatalog
         Added?.Invoke(service);
     }
 
+    /// <summary>Adds a service or replaces the one of the same name (a new deployed version); calls already running keep theirs.</summary>
+    public void Put(ServiceDefinition service)
+    {
+        _services[service.Name] = service;
+        Added?.Invoke(service);
+    }
+
     /// <summary>Adds every service class of an assembly.</summary>
     public void AddAssembly(Assembly assembly, string origin)
     {

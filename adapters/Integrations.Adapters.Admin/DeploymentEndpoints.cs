@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Integrations.Admin;
+using Integrations.Bus.Deployment;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Integrations.Adapters.Admin;
+
+/// <summary>Hot deployment through the admin API: <c>POST /admin/deployments</c> with the sources; <c>GET</c> for the history.</summary>
+public static class DeploymentEndpoints
+{
+    private sealed record DeployBody(IReadOnlyList<SourceFile>? Files);
+
+    /// <summary>Maps the deployment endpoints onto the admin group.</summary>
+    public static void MapDeploymentEndpoints(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/deployments", async (HttpContext http, Deployments deployments) =>
+        {
+            DeployBody? body;
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<DeployBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Results.Json(new ErrorBody(ServiceInput.Malformed(e), 400, null), ConfigEndpoints.Json, statusCode: 400);
+            }
+            var files = body?.Files ?? [];
+            if (files.Any(f => string.IsNullOrWhiteSpace(f.Name) || f.Source is null))
+                return Results.Json(new ErrorBody("each file needs a name and a source", 400, null), ConfigEndpoints.Json, statusCode: 400);
+            try
+            {
+                var deployment = await deployments.DeployAsync(files, AdminCredentials.UserName, http.RequestAborted);
+                return Results.Json(new { version = deployment.Version, services = deployment.Services, hash = deployment.Hash }, ConfigEndpoints.Json, statusCode: 201);
+            }
+            catch (DeploymentRejectedException e)
+            {
+                return Results.Json(new { error = e.Message, status = 400, errors = e.Errors }, ConfigEndpoints.Json, statusCode: 400);
+            }
+        });
+        admin.MapGet("/deployments", async (Deployments deployments, HttpContext http) =>
+            Results.Json((await deployments.HistoryAsync(http.RequestAborted)).Select(d => new
+            {
+                version = d.Version,
+                services = d.Services,
+                files = d.Files.Select(f => f.Name),
+                hash = d.Hash,
+                deployed_by = d.DeployedBy,
+                deployed_at = d.DeployedAt,
+            }), ConfigEndpoints.Json));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Integrations.Tests.Integration.Infrastructure;
+
+namespace Integrations.Tests.Integration.Deployment;
+
+[Collection(ServersCollection.Name)]
+public sealed class Deploying_services_to_a_running_cluster(Servers servers)
+{
+    private static string Source(string answer) => $$"""
+        namespace Acme.Deployed;
+
+        [Service("deployed.greet")]
+        public sealed class Greet : Service<Greet.Input, Greet.Output>
+        {
+            public sealed record Input(string? Name);
+            public sealed record Output(string Text);
+
+            protected override Task<Output> Handle(Input input, ServiceContext ctx) =>
+                Task.FromResult(new Output($"{{answer}} {input.Name ?? "you"}"));
+        }
+        """;
+
+    private static Task<HttpResponseMessage> DeployAsync(TestNode node, string source, string file = "greet.cs") =>
+        node.Admin.PostAsync("/admin/deployments", AdminCalls.Json(new JsonObject
+        {
+            ["files"] = new JsonArray(new JsonObject { ["name"] = file, ["source"] = source }),
+        }.ToJsonString()));
+
+    private static async Task<string> AnswerOf(TestNode node, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await node.InvokeAsync("deployed.greet", "name=Ann");
+            if (response.IsSuccessStatusCode || clock.Elapsed > within)
+                return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_deployed_service_answers_on_both_nodes_a_compile_error_changes_nothing_and_a_restart_keeps_it()
+    {
+        var schema = servers.NewSchema();
+        await using var first = await TestNode.StartAsync(servers, "deploy-a", o => o.Schema = schema);
+        await using (var second = await TestNode.StartAsync(servers, "deploy-b", o => o.Schema = schema))
+        {
+            var deployed = await DeployAsync(first, Source("Hello"));
+            Assert.Equal(HttpStatusCode.Created, deployed.StatusCode);
+            Assert.Equal("""200 {"text":"Hello Ann"}""", await AnswerOf(first, TimeSpan.FromSeconds(2)));
+            Assert.Equal("""200 {"text":"Hello Ann"}""", await AnswerOf(second, TimeSpan.FromSeconds(2)));
+
+            var broken = await DeployAsync(first, Source("Hello").Replace("Task.FromResult(", "Task.FromResult(42 + "), "broken.cs");
+            Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+            using (var json = JsonDocument.Parse(await broken.Content.ReadAsStringAsync()))
+                Assert.Matches(@"^broken\.cs:\d+:\d+: error CS\d{4}: ", json.RootElement.GetProperty("errors")[0].GetString());
+            Assert.Equal("""200 {"text":"Hello Ann"}""", await AnswerOf(second, TimeSpan.Zero));
+
+            Assert.Equal(HttpStatusCode.Created, (await DeployAsync(first, Source("Howdy"))).StatusCode);
+            var clock = Stopwatch.StartNew();
+            string answer;
+            while ((answer = await AnswerOf(second, TimeSpan.Zero)) != """200 {"text":"Howdy Ann"}""" && clock.Elapsed < TimeSpan.FromSeconds(2))
+                await Task.Delay(20);
+            Assert.Equal("""200 {"text":"Howdy Ann"}""", answer);
+        }
+
+        // A node that starts later loads what was deployed.
+        await using var late = await TestNode.StartAsync(servers, "deploy-late", o => o.Schema = schema);
+        Assert.Equal("""200 {"text":"Howdy Ann"}""", await AnswerOf(late, TimeSpan.Zero));
+        using var history = JsonDocument.Parse(await late.Admin.GetStringAsync("/admin/deployments"));
+        Assert.Equal([2L, 1L], history.RootElement.EnumerateArray().Select(d => d.GetProperty("version").GetInt64()));
+    }
+}
