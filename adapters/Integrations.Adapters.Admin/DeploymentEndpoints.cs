@@ -11,6 +11,20 @@ namespace Integrations.Adapters.Admin;
 public static class DeploymentEndpoints
 {
     private sealed record DeployBody(IReadOnlyList<SourceFile>? Files);
+    private sealed record RollbackBody(long? Version);
+
+    private static async Task<IResult> Answer(Func<Task> change, object answer)
+    {
+        try
+        {
+            await change();
+            return Results.Json(answer, ConfigEndpoints.Json);
+        }
+        catch (DeploymentRejectedException e)
+        {
+            return Results.Json(new ErrorBody(e.Message, 400, null), ConfigEndpoints.Json, statusCode: 400);
+        }
+    }
 
     /// <summary>Maps the deployment endpoints onto the admin group.</summary>
     public static void MapDeploymentEndpoints(this RouteGroupBuilder admin)
@@ -39,6 +53,18 @@ public static class DeploymentEndpoints
                 return Results.Json(new { error = e.Message, status = 400, errors = e.Errors }, ConfigEndpoints.Json, statusCode: 400);
             }
         });
+        admin.MapPost("/services/{name}/rollback", async (string name, HttpContext http, Deployments deployments) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<RollbackBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
+            if (body?.Version is not > 0) return Results.Json(new ErrorBody("the body is {\"version\": N}, a deployment of the service", 400, null), ConfigEndpoints.Json, statusCode: 400);
+            return await Answer(() => deployments.RollbackAsync(name, body.Version.Value, http.RequestAborted), new { service = name, version = body.Version });
+        });
+        admin.MapDelete("/services/{name}", (string name, HttpContext http, Deployments deployments) =>
+            Answer(() => deployments.UndeployAsync(name, http.RequestAborted), new { service = name, undeployed = true }));
+        admin.MapGet("/services/{name}/source", async (string name, HttpContext http, Deployments deployments, Integrations.Bus.Services.ServiceCatalog catalog) =>
+            catalog.TryGet(name, out var service) && await deployments.SourceOfAsync(service, http.RequestAborted) is { } files
+                ? Results.Json(files, ConfigEndpoints.Json)
+                : Results.Json(new ErrorBody($"{name} has no deployed source (built-in or unknown)", 404, null), ConfigEndpoints.Json, statusCode: 404));
         admin.MapGet("/deployments", async (Deployments deployments, HttpContext http) =>
             Results.Json((await deployments.HistoryAsync(http.RequestAborted)).Select(d => new
             {

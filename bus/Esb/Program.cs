@@ -8,5 +8,6 @@ var root = new RootCommand("esb — Integrations, an enterprise service bus for 
     DeployCommand.Create(),
     VersionCommand.Create(),
 };
+foreach (var command in DeployCommand.Others()) root.Subcommands.Add(command);
 foreach (var command in ConfigCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

@@ -49,4 +49,56 @@ internal static class DeployCommand
         });
         return command;
     }
+
+    /// <summary><c>esb deployments</c>, <c>esb undeploy</c>, <c>esb rollback</c>, <c>esb source</c>.</summary>
+    public static IEnumerable<Command> Others()
+    {
+        var history = new Command("deployments", "List every deployment, newest first: version, services, files, who and when.");
+        var historyAdmin = new AdminOptions();
+        historyAdmin.AddTo(history);
+        history.SetAction((parse, ct) => Simple(historyAdmin, parse, "deployments", HttpMethod.Get, "admin/deployments", null, ct));
+
+        var undeployName = new Argument<string>("service") { Description = "A deployed service." };
+        var undeploy = new Command("undeploy", "Stop serving a deployed service on every node: its queue goes away, calls get 404.") { undeployName };
+        var undeployAdmin = new AdminOptions();
+        undeployAdmin.AddTo(undeploy);
+        undeploy.SetAction((parse, ct) => Simple(undeployAdmin, parse, "undeploy", HttpMethod.Delete,
+            $"admin/services/{Uri.EscapeDataString(parse.GetValue(undeployName)!)}", null, ct));
+
+        var rollbackName = new Argument<string>("service") { Description = "A deployed service." };
+        var rollbackVersion = new Argument<long>("version") { Description = "An earlier deployment of it (see esb deployments)." };
+        var rollback = new Command("rollback", "Serve an earlier deployed version of a service again, on every node.") { rollbackName, rollbackVersion };
+        var rollbackAdmin = new AdminOptions();
+        rollbackAdmin.AddTo(rollback);
+        rollback.SetAction((parse, ct) => Simple(rollbackAdmin, parse, "rollback", HttpMethod.Post,
+            $"admin/services/{Uri.EscapeDataString(parse.GetValue(rollbackName)!)}/rollback", $"{{\"version\": {parse.GetValue(rollbackVersion)}}}", ct));
+
+        var sourceName = new Argument<string>("service") { Description = "A deployed service." };
+        var source = new Command("source", "Print the source files of the deployment that serves a service.") { sourceName };
+        var sourceAdmin = new AdminOptions();
+        sourceAdmin.AddTo(source);
+        source.SetAction(async (parse, ct) =>
+        {
+            using var client = sourceAdmin.Client(parse, "source");
+            if (client is null) return 2;
+            var answer = await client.SendAsync(HttpMethod.Get, $"admin/services/{Uri.EscapeDataString(parse.GetValue(sourceName)!)}/source", null, "source", ct);
+            if (answer is not { } a) return 1;
+            if ((int)a.Status >= 400) return AdminClient.Failed("source", a.Status, a.Body, a.Cid);
+            foreach (var file in JsonDocument.Parse(a.Body).RootElement.EnumerateArray())
+                Console.WriteLine($"// {file.GetProperty("name").GetString()}\n{file.GetProperty("source").GetString()}");
+            return 0;
+        });
+        return [history, undeploy, rollback, source];
+    }
+
+    private static async Task<int> Simple(AdminOptions admin, ParseResult parse, string command, HttpMethod method, string path, string? body, CancellationToken ct)
+    {
+        using var client = admin.Client(parse, command);
+        if (client is null) return 2;
+        var answer = await client.SendAsync(method, path, body, command, ct);
+        if (answer is not { } a) return 1;
+        if ((int)a.Status >= 400) return AdminClient.Failed(command, a.Status, a.Body, a.Cid);
+        AdminClient.PrintPretty(a.Body);
+        return 0;
+    }
 }

@@ -149,6 +149,22 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
+    /// <summary>Deletes a service's queue (and its error queue stays, for an operator to read).</summary>
+    public async Task DeleteServiceQueueAsync(string queue, CancellationToken cancellation)
+    {
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellation).ConfigureAwait(false);
+            _declared.TryRemove(queue, out _);
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
     private Task OnReplyAsync(object sender, BasicDeliverEventArgs delivery)
     {
         if (delivery.BasicProperties.CorrelationId is { } id && _waiting.TryRemove(id, out var answer))

@@ -30,6 +30,17 @@ public sealed record ServiceDeployment
     public IReadOnlyList<string> Services { get; init; } = [];
 }
 
+/// <summary>An operator's choice for one deployed service: a version to serve (a rollback), or none (undeployed).</summary>
+public sealed record ServiceState
+{
+    /// <summary>The service's name.</summary>
+    public string Id { get; init; } = "";
+    /// <summary>The deployment version that serves it; 0 when it is undeployed.</summary>
+    public long Version { get; init; }
+    /// <summary>When the choice was made.</summary>
+    public DateTimeOffset ChangedAt { get; init; }
+}
+
 /// <summary>A deployment was refused; nothing changed.</summary>
 public sealed class DeploymentRejectedException(string message, IReadOnlyList<string> errors) : Exception(message)
 {
@@ -43,11 +54,13 @@ public sealed class DeploymentRejectedException(string message, IReadOnlyList<st
 /// deployment of a service serves new calls; calls already running finish on the version they started with.
 /// Compiled assemblies are cached by the sources' hash in the data directory, so a restart does not recompile.
 /// </summary>
-public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IPublishEndpoint bus, NodeOptions options, ILogger log) : IHostedService
+public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IPublishEndpoint bus, Backbone.RabbitBackbone backbone,
+    NodeOptions options, ILogger log) : IHostedService
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "deploy");
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<long, bool> _loaded = new();
+    private readonly Dictionary<long, (ServiceLoadContext Context, System.Reflection.Assembly Assembly)> _contexts = [];
+    private readonly ConcurrentDictionary<string, ServiceDefinition> _builtIn = new(StringComparer.Ordinal);
 
     /// <summary>Compiles and stores <paramref name="files"/> as a new version, loads it here and announces it.</summary>
     /// <exception cref="DeploymentRejectedException">Compile errors, or no service in the sources; nothing was deployed.</exception>
@@ -67,7 +80,7 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
             var version = last + 1;
             deployment = new ServiceDeployment
             {
-                Id = version.ToString("D10", System.Globalization.CultureInfo.InvariantCulture),
+                Id = IdOf(version),
                 Version = version,
                 Files = files,
                 Hash = hash,
@@ -85,9 +98,16 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
                 throw new DeploymentRejectedException($"another deployment took version {version} at the same moment; deploy again", []);
             }
         }
-        await ApplyAsync(deployment, cancellation).ConfigureAwait(false);
-        await bus.Publish(new ServicesDeployed { Version = deployment.Version, Node = options.NodeName }, cancellation).ConfigureAwait(false);
+        await ChangedAsync(cancellation).ConfigureAwait(false);
         return deployment;
+    }
+
+    /// <summary>The source files of the deployment serving <paramref name="service"/>, or null for a built-in service.</summary>
+    public async Task<IReadOnlyList<SourceFile>?> SourceOfAsync(ServiceDefinition service, CancellationToken cancellation)
+    {
+        if (!service.Origin.StartsWith("deployed v", StringComparison.Ordinal) || !long.TryParse(service.Origin[10..], out var version)) return null;
+        await using var session = store.QuerySession();
+        return (await session.LoadAsync<ServiceDeployment>(IdOf(version), cancellation).ConfigureAwait(false))?.Files;
     }
 
     /// <summary>Every deployment, newest first, without sources.</summary>
@@ -98,47 +118,75 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
         return all.Select(d => d with { Files = [.. d.Files.Select(f => f with { Source = "" })] }).ToList();
     }
 
-    /// <summary>Loads the deployment with <paramref name="version"/> on this node (after another node announced it).</summary>
-    public async Task LoadAsync(long version, CancellationToken cancellation)
+    /// <summary>Serves an earlier deployment of <paramref name="service"/> again.</summary>
+    /// <exception cref="DeploymentRejectedException">No such deployment of that service.</exception>
+    public async Task RollbackAsync(string service, long version, CancellationToken cancellation)
     {
-        await using var session = store.QuerySession();
-        if (await session.LoadAsync<ServiceDeployment>(version.ToString("D10", System.Globalization.CultureInfo.InvariantCulture), cancellation).ConfigureAwait(false) is { } deployment)
-            await ApplyAsync(deployment, cancellation).ConfigureAwait(false);
+        await using (var session = store.LightweightSession())
+        {
+            var deployment = await session.LoadAsync<ServiceDeployment>(IdOf(version), cancellation).ConfigureAwait(false);
+            if (deployment is null || !deployment.Services.Contains(service))
+                throw new DeploymentRejectedException($"version {version} does not contain {service}; see esb deployments", []);
+            session.Store(new ServiceState { Id = service, Version = version, ChangedAt = DateTimeOffset.UtcNow });
+            await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+        }
+        await ChangedAsync(cancellation).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Stops serving a deployed service: its queue goes away and calls get 404, on every node.</summary>
+    /// <exception cref="DeploymentRejectedException">The service was never deployed.</exception>
+    public async Task UndeployAsync(string service, CancellationToken cancellation)
     {
-        await using var session = store.QuerySession();
-        var all = await session.Query<ServiceDeployment>().OrderBy(d => d.Version).ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var deployment in all) await ApplyAsync(deployment, cancellationToken).ConfigureAwait(false);
-        if (all.Count > 0) _log.Information("Loaded {Count} deployments, up to version {Version}", all.Count, all[^1].Version);
+        await using (var session = store.LightweightSession())
+        {
+            if (!await session.Query<ServiceDeployment>().AnyAsync(d => d.Services.Contains(service), cancellation).ConfigureAwait(false))
+                throw new DeploymentRejectedException($"{service} was never deployed; built-in services cannot be undeployed", []);
+            session.Store(new ServiceState { Id = service, Version = 0, ChangedAt = DateTimeOffset.UtcNow });
+            await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+        }
+        await ChangedAsync(cancellation).ConfigureAwait(false);
+        if (!catalog.TryGet(service, out _))
+            await backbone.DeleteServiceQueueAsync(ServiceNames.QueueOf(service), cancellation).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private async Task ApplyAsync(ServiceDeployment deployment, CancellationToken cancellation)
+    /// <summary>Brings this node in line with the stored deployments (after another node announced a change).</summary>
+    public async Task SyncAsync(CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            if (!_loaded.TryAdd(deployment.Version, true)) return;
-            var (assembly, errors) = Compiled(deployment.Hash, deployment.Files);
-            if (assembly is null)
+            await using var session = store.QuerySession();
+            var deployments = await session.Query<ServiceDeployment>().OrderBy(d => d.Version).ToListAsync(cancellation).ConfigureAwait(false);
+            var states = (await session.Query<ServiceState>().ToListAsync(cancellation).ConfigureAwait(false)).ToDictionary(x => x.Id);
+
+            // What each deployed service should be served by: the newest deployment that has it, unless an
+            // operator chose a version (rollback) or none (undeploy) after that deployment was made.
+            var desired = new Dictionary<string, ServiceDeployment?>(StringComparer.Ordinal);
+            foreach (var deployment in deployments)
+                foreach (var name in deployment.Services) desired[name] = deployment;
+            foreach (var (name, latest) in desired.ToList())
+                if (states.TryGetValue(name, out var state) && state.ChangedAt >= latest!.DeployedAt)
+                    desired[name] = state.Version == 0 ? null : deployments.FirstOrDefault(d => d.Version == state.Version);
+
+            foreach (var (name, deployment) in desired)
             {
-                _log.Error("Deployment {Version} no longer compiles on this node: {Errors}", deployment.Version, string.Join(" | ", errors));
-                return;
+                var origin = deployment is null ? null : $"deployed v{deployment.Version}";
+                catalog.TryGet(name, out var current);
+                if (current?.Origin == origin) continue;
+                if (deployment is null)
+                {
+                    if (_builtIn.TryGetValue(name, out var builtIn)) catalog.Put(builtIn);
+                    else if (current is not null) catalog.Remove(name);
+                    _log.Information("{Service} undeployed", name);
+                    continue;
+                }
+                if (LoadType(deployment, name) is { } type)
+                {
+                    catalog.Put(ServiceDefinition.Describe(type, origin!));
+                    _log.Information("{Service} now served by deployment {Version}", name, deployment.Version);
+                }
             }
-            var context = new ServiceLoadContext($"deployment-{deployment.Version}");
-            var loaded = context.LoadFromStream(new MemoryStream(assembly));
-            foreach (var service in Describe(loaded, $"deployed v{deployment.Version}", out _))
-            {
-                // An older version arriving late must not replace a newer one.
-                if (catalog.TryGet(service.Name, out var current) && VersionOf(current) > deployment.Version) continue;
-                catalog.Put(service);
-            }
-            _log.Information("Deployment {Version} loaded: {Services}", deployment.Version, string.Join(", ", deployment.Services));
+            ReleaseUnused();
         }
         finally
         {
@@ -146,8 +194,52 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
         }
     }
 
-    private static long VersionOf(ServiceDefinition service) =>
-        service.Origin.StartsWith("deployed v", StringComparison.Ordinal) && long.TryParse(service.Origin[10..], out var v) ? v : 0;
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var service in catalog.All) _builtIn[service.Name] = service;
+        await SyncAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task ChangedAsync(CancellationToken cancellation)
+    {
+        await SyncAsync(cancellation).ConfigureAwait(false);
+        await bus.Publish(new ServicesDeployed { Node = options.NodeName }, cancellation).ConfigureAwait(false);
+    }
+
+    private Type? LoadType(ServiceDeployment deployment, string service)
+    {
+        if (!_contexts.TryGetValue(deployment.Version, out var loaded))
+        {
+            var (assembly, errors) = Compiled(deployment.Hash, deployment.Files);
+            if (assembly is null)
+            {
+                _log.Error("Deployment {Version} does not compile on this node: {Errors}", deployment.Version, string.Join(" | ", errors));
+                return null;
+            }
+            var context = new ServiceLoadContext($"deployment-{deployment.Version}");
+            loaded = (context, context.LoadFromStream(new MemoryStream(assembly)));
+            _contexts[deployment.Version] = loaded;
+        }
+        return ServiceDefinition.FindIn(loaded.Assembly).FirstOrDefault(t => ServiceNames.Of(t) == service);
+    }
+
+    // A version no service is served by any more is unloaded; calls still running on it keep it alive until they end.
+    private void ReleaseUnused()
+    {
+        var inUse = catalog.All.Select(s => s.Origin).ToHashSet(StringComparer.Ordinal);
+        foreach (var (version, loaded) in _contexts.ToList())
+        {
+            if (inUse.Contains($"deployed v{version}")) continue;
+            _contexts.Remove(version);
+            loaded.Context.Unload();
+        }
+    }
+
+    private static string IdOf(long version) => version.ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
 
     private (byte[]? Assembly, IReadOnlyList<string> Errors) Compiled(string hash, IReadOnlyList<SourceFile> files)
     {
@@ -210,5 +302,5 @@ public sealed class ServicesDeployedConsumer(Deployments deployments, NodeOption
 {
     /// <inheritdoc />
     public Task Consume(ConsumeContext<ServicesDeployed> context) =>
-        context.Message.Node == node.NodeName ? Task.CompletedTask : deployments.LoadAsync(context.Message.Version, context.CancellationToken);
+        context.Message.Node == node.NodeName ? Task.CompletedTask : deployments.SyncAsync(context.CancellationToken);
 }

@@ -1,11 +1,8 @@
 namespace Integrations.Messages;
 
-/// <summary>Announced after a deployment is stored; every node loads it.</summary>
+/// <summary>Announced after a deployment, a rollback or an undeployment is stored; every node brings itself in line.</summary>
 public sealed record ServicesDeployed
 {
-    /// <summary>The deployment's version number.</summary>
-    public long Version { get; init; }
-
     /// <summary>The node that deployed it.</summary>
     public string Node { get; init; } = "";
 }

@@ -72,5 +72,24 @@ public sealed class Deploying_services_to_a_running_cluster(Servers servers)
         Assert.Equal("""200 {"text":"Howdy Ann"}""", await AnswerOf(late, TimeSpan.Zero));
         using var history = JsonDocument.Parse(await late.Admin.GetStringAsync("/admin/deployments"));
         Assert.Equal([2L, 1L], history.RootElement.EnumerateArray().Select(d => d.GetProperty("version").GetInt64()));
+        Assert.Contains("Howdy", await late.Admin.GetStringAsync("/admin/services/deployed.greet/source"));
+
+        // Rollback: version 1 answers again, on the other node too.
+        Assert.Equal(HttpStatusCode.OK, (await first.Admin.PostAsync("/admin/services/deployed.greet/rollback", AdminCalls.Json("""{"version": 1}"""))).StatusCode);
+        await Eventually(late, """200 {"text":"Hello Ann"}""");
+
+        // Undeploy: the service is gone everywhere, at once a 404.
+        Assert.Equal(HttpStatusCode.OK, (await first.Admin.DeleteAsync("/admin/services/deployed.greet")).StatusCode);
+        await Eventually(late, "404");
+        Assert.Null(await servers.QueueDepthAsync("svc.deployed.greet"));
+    }
+
+    private static async Task Eventually(TestNode node, string expected)
+    {
+        var clock = Stopwatch.StartNew();
+        string answer;
+        while (!(answer = await AnswerOf(node, TimeSpan.Zero)).StartsWith(expected, StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(3))
+            await Task.Delay(20);
+        Assert.StartsWith(expected, answer);
     }
 }
