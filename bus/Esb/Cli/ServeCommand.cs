@@ -66,6 +66,11 @@ internal static class ServeCommand
             Description = "Log to the log file only, not to the console (env ESB_QUIET=true).",
             DefaultValueFactory = _ => Env.Get("ESB_QUIET") is "true" or "1",
         };
+        var pickup = new Option<string>("--pickup-dir")
+        {
+            Description = "Folder whose .cs files the node deploys when they are written (env ESB_PICKUP_DIR).",
+            DefaultValueFactory = _ => Env.Or("ESB_PICKUP_DIR", defaults.PickupDirectory!),
+        };
         var dataDir = new Option<string>("--data-dir")
         {
             Description = "Folder for the node's local files, such as the generated admin password (env ESB_DATA_DIR).",
@@ -79,7 +84,7 @@ internal static class ServeCommand
             prints it once and keeps it in the data directory.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, dataDir,
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -100,6 +105,7 @@ internal static class ServeCommand
                     LogLevel = parse.GetValue(logLevel),
                     LogToConsole = !parse.GetValue(quiet),
                     DataDirectory = parse.GetValue(dataDir)!,
+                    PickupDirectory = parse.GetValue(pickup),
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                 };
                 options.Validate();

@@ -182,6 +182,9 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
                 }
                 if (LoadType(deployment, name) is { } type)
                 {
+                    // The queue first: a call sent the moment the service appears waits there for a worker instead of
+                    // being dropped by the broker for want of a queue.
+                    await backbone.DeclareServiceQueueAsync(ServiceNames.QueueOf(name), cancellation).ConfigureAwait(false);
                     catalog.Put(ServiceDefinition.Describe(type, origin!));
                     _log.Information("{Service} now served by deployment {Version}", name, deployment.Version);
                 }

@@ -47,6 +47,9 @@ public sealed class NodeOptions
     /// <summary>The least important events written: verbose, debug, information, warning, error or fatal.</summary>
     public Serilog.Events.LogEventLevel LogLevel { get; set; } = Serilog.Events.LogEventLevel.Information;
 
+    /// <summary>Folder whose .cs files the node deploys when they are written; null watches none.</summary>
+    public string? PickupDirectory { get; set; } = Path.Combine("pickup", "services");
+
     /// <summary>Folder for the node's local files (the generated admin password).</summary>
     public string DataDirectory { get; set; } = ".esb";
 

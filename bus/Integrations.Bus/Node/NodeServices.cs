@@ -44,6 +44,7 @@ public static class NodeServices
         AddBackbone(services, options);
         services.AddSingleton<Deployments>();
         services.AddHostedService(sp => sp.GetRequiredService<Deployments>());
+        services.AddHostedService<PickupFolder>();
         if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceQueues>();
         return services;
     }

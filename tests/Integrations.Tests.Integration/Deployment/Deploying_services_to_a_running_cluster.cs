@@ -84,6 +84,19 @@ public sealed class Deploying_services_to_a_running_cluster(Servers servers)
         Assert.Null(await servers.QueueDepthAsync("svc.deployed.greet"));
     }
 
+    [Fact]
+    public async Task A_file_written_to_the_pickup_folder_is_deployed_within_seconds()
+    {
+        await using var node = await TestNode.StartAsync(servers, "pickup", isolated: true);
+        var clock = Stopwatch.StartNew();
+        await File.WriteAllTextAsync(Path.Combine(node.Options.PickupDirectory!, "pickup.cs"), Source("Picked up").Replace("deployed.greet", "deployed.pickup"));
+        HttpResponseMessage response;
+        while (!(response = await node.InvokeAsync("deployed.pickup", "name=Ann")).IsSuccessStatusCode && clock.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(50);
+        Assert.Equal("""{"text":"Picked up Ann"}""", await response.Content.ReadAsStringAsync());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
     private static async Task Eventually(TestNode node, string expected)
     {
         var clock = Stopwatch.StartNew();

@@ -51,6 +51,7 @@ public sealed class TestNode : IAsyncDisposable
             LogToConsole = false,
             LogDirectory = Path.Combine(folder, "logs"),
             DataDirectory = Path.Combine(folder, ".esb"),
+            PickupDirectory = Path.Combine(folder, "pickup"),
         };
         options.ServiceAssemblies.Add(typeof(TestNode).Assembly);
         configure?.Invoke(options);
