@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -8,10 +8,11 @@ namespace Integrations;
 /// <summary>Binds a JSON object to a service's input record, with errors a caller can act on.</summary>
 public static class ServiceInput
 {
-    private static readonly ConcurrentDictionary<Type, string[]> RequiredFields = new();
+    // Weak keys: an input type of a deployed service must not keep its unloaded version alive.
+    private static readonly ConditionalWeakTable<Type, string[]> RequiredFields = new();
 
     /// <summary>The JSON names of the members of <paramref name="inputType"/> that must be present and not null.</summary>
-    public static IReadOnlyList<string> Required(Type inputType) => RequiredFields.GetOrAdd(inputType, FindRequired);
+    public static IReadOnlyList<string> Required(Type inputType) => RequiredFields.GetValue(inputType, FindRequired);
 
     /// <summary>Reads <paramref name="json"/> into <typeparamref name="T"/>.</summary>
     /// <exception cref="ServiceException">400: malformed JSON (with line and position), not an object,
