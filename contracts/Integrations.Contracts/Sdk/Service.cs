@@ -44,7 +44,7 @@ public abstract class Service<TInput, TOutput> : IService
     {
         var bound = ServiceInput.Bind<TInput>(input);
         var output = await Handle(bound, context).ConfigureAwait(false);
-        return JsonSerializer.Serialize(output, ServiceJson.Options);
+        return JsonSerializer.Serialize(output, ServiceJson.For(typeof(TOutput)));
     }
 }
 

@@ -62,7 +62,7 @@ public sealed class ServiceContext
     public async Task<TOutput> Invoke<TOutput>(string service, object? input = null)
     {
         var output = await InvokeHere(service, input).ConfigureAwait(false);
-        return JsonSerializer.Deserialize<TOutput>(output, ServiceJson.Options)!;
+        return JsonSerializer.Deserialize<TOutput>(output, ServiceJson.For(typeof(TOutput)))!;
     }
 
     /// <summary>Invokes another service in this process and returns its answer as JSON.</summary>
@@ -98,7 +98,7 @@ public sealed class ServiceContext
         {
             null => "{}",
             string json => json,
-            _ => JsonSerializer.Serialize(input, input.GetType(), ServiceJson.Options),
+            _ => JsonSerializer.Serialize(input, input.GetType(), ServiceJson.For(input.GetType())),
         },
         Channel = "invoke",
         Caller = Service,

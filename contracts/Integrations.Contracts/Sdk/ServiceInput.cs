@@ -52,7 +52,7 @@ public static class ServiceInput
 
             try
             {
-                return root.Deserialize<T>(ServiceJson.Options)
+                return root.Deserialize<T>(ServiceJson.For(typeof(T)))
                        ?? throw new ServiceException(400, "input must be a JSON object, not null");
             }
             catch (JsonException e)
@@ -79,7 +79,7 @@ public static class ServiceInput
     private static string[] FindRequired(Type type)
     {
         if (type == typeof(NoInput)) return [];
-        var info = ServiceJson.Options.GetTypeInfo(type);
+        var info = ServiceJson.For(type).GetTypeInfo(type);
         if (info.Kind != JsonTypeInfoKind.Object) return [];
         var nullability = new NullabilityInfoContext();
         var required = new List<string>();

@@ -9,6 +9,14 @@ public static class ServiceJson
     /// <summary>The options for service input and output.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
+    // Options keep what they learn about each type; a deployed version gets options of its own, which go when the
+    // version is unloaded, instead of pinning its types in the shared options forever.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Reflection.Assembly, JsonSerializerOptions> PerAssembly = new();
+
+    /// <summary>The options for the types of <paramref name="type"/>'s assembly.</summary>
+    public static JsonSerializerOptions For(Type type) =>
+        type.Assembly.IsCollectible ? PerAssembly.GetValue(type.Assembly, static _ => Create()) : Options;
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
