@@ -8,7 +8,7 @@ internal static class DeployCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "C# source files with one or more services.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "C# source files with one or more services, or one compiled service assembly (.dll).", Arity = ArgumentArity.OneOrMore };
         var admin = new AdminOptions();
         var command = new Command("deploy", """
             Deploy C# services to the running cluster: compiled on the node, stored as a new version, loaded by every
@@ -30,7 +30,10 @@ internal static class DeployCommand
                     Console.Error.WriteLine($"esb deploy: {path}: no such file");
                     return 2;
                 }
-                sources.Add(new JsonObject { ["name"] = Path.GetFileName(path), ["source"] = await File.ReadAllTextAsync(path, cancellation) });
+                var content = path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+                    ? Convert.ToBase64String(await File.ReadAllBytesAsync(path, cancellation))
+                    : await File.ReadAllTextAsync(path, cancellation);
+                sources.Add(new JsonObject { ["name"] = Path.GetFileName(path), ["source"] = content });
             }
             using var client = admin.Client(parse, "deploy");
             if (client is null) return 2;

@@ -246,6 +246,20 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
 
     private (byte[]? Assembly, IReadOnlyList<string> Errors) Compiled(string hash, IReadOnlyList<SourceFile> files)
     {
+        // A precompiled service assembly travels as one .dll file, base64 in place of source text.
+        if (files is [{ Name: var dll, Source: var base64 }] && dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return (Convert.FromBase64String(base64), []);
+            }
+            catch (FormatException)
+            {
+                return (null, [$"{dll}: not an assembly (expected its bytes in base64)"]);
+            }
+        }
+        if (files.FirstOrDefault(f => f.Name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) is { } mixed)
+            return (null, [$"{mixed.Name}: deploy an assembly on its own, not with source files"]);
         var cache = Path.Combine(options.DataDirectory, "assemblies", hash + ".dll");
         if (File.Exists(cache)) return (File.ReadAllBytes(cache), []);
         var result = ServiceCompiler.Compile("deployed-" + hash[..12], files);
@@ -263,6 +277,11 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
         try
         {
             return Describe(context.LoadFromStream(new MemoryStream(assembly)), origin, out problems);
+        }
+        catch (BadImageFormatException)
+        {
+            problems = ["the file is not a .NET assembly"];
+            return [];
         }
         finally
         {

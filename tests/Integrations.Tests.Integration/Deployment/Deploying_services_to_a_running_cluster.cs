@@ -97,6 +97,25 @@ public sealed class Deploying_services_to_a_running_cluster(Servers servers)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task A_precompiled_assembly_deploys_like_sources()
+    {
+        await using var node = await TestNode.StartAsync(servers, "deploy-dll", isolated: true);
+        var (assembly, errors) = Integrations.Bus.Deployment.ServiceCompiler.Compile("Acme.Precompiled",
+            [new("greet.cs", Source("Compiled").Replace("deployed.greet", "deployed.compiled"))]);
+        Assert.Empty(errors);
+        var response = await node.Admin.PostAsync("/admin/deployments", AdminCalls.Json(new JsonObject
+        {
+            ["files"] = new JsonArray(new JsonObject { ["name"] = "acme.dll", ["source"] = Convert.ToBase64String(assembly!) }),
+        }.ToJsonString()));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("""{"text":"Compiled Ann"}""", await (await node.InvokeAsync("deployed.compiled", "name=Ann")).Content.ReadAsStringAsync());
+
+        var garbage = await node.Admin.PostAsync("/admin/deployments", AdminCalls.Json("""{"files":[{"name":"x.dll","source":"bm90IGFuIGFzc2VtYmx5"}]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.Contains("not a .NET assembly", await garbage.Content.ReadAsStringAsync());
+    }
+
     private static async Task Eventually(TestNode node, string expected)
     {
         var clock = Stopwatch.StartNew();
