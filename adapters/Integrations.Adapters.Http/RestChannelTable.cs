@@ -67,6 +67,10 @@ public sealed class RestChannelTable(ConfigView config)
         var live = new Dictionary<string, LiveChannel>(StringComparer.Ordinal);
         foreach (var channel in config.All<ChannelRest>())
             live[channel.Name] = snapshot.ByName.TryGetValue(channel.Name, out var kept) && ReferenceEquals(kept.Config, channel) ? kept : new LiveChannel(channel);
+        // A replaced channel's limiter holds a timer: dispose it once calls that took it have surely finished.
+        foreach (var (name, old) in snapshot.ByName)
+            if (old.Limiter is { } limiter && (!live.TryGetValue(name, out var now) || !ReferenceEquals(now, old)))
+                _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => limiter.Dispose(), TaskScheduler.Default);
         // Two channels with one path can only come from changes racing on two nodes; the first by name keeps it.
         var literal = new Dictionary<string, LiveChannel>(StringComparer.Ordinal);
         foreach (var channel in live.Values.Where(c => c.IsLiteral).OrderBy(c => c.Config.Name, StringComparer.Ordinal))
