@@ -39,9 +39,15 @@ public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigVi
     /// <summary>Re-reads every object of every kind.</summary>
     public async Task ReloadAllAsync(CancellationToken cancellation)
     {
-        await using var session = store.QuerySession();
-        foreach (var kind in kinds.All)
-            view.ReplaceAll(kind.Name, await kind.LoadAll(session, cancellation).ConfigureAwait(false));
+        // A change applied here while the snapshot was read may be newer than the snapshot: then keep what the node
+        // has, and let the next resync compare again.
+        var version = view.Version;
+        var snapshot = new List<(string Kind, IReadOnlyList<Integrations.Config.IConfigObject> Objects)>();
+        await using (var session = store.QuerySession())
+            foreach (var kind in kinds.All)
+                snapshot.Add((kind.Name, await kind.LoadAll(session, cancellation).ConfigureAwait(false)));
+        if (view.Version != version) return;
+        foreach (var (kind, objects) in snapshot) view.ReplaceAll(kind, objects);
     }
 
     // A node stopping (or failing to start) ends the loop quietly, not as a failed background service.
