@@ -20,6 +20,7 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
     private readonly ConcurrentDictionary<string, (IChannel Channel, string Tag)> _consumers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private int _running;
+    private volatile bool _draining;
     private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
 
     /// <inheritdoc />
@@ -37,6 +38,7 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         catalog.Added -= OnAdded;
         catalog.Removed -= OnRemoved;
         // Stop taking calls first; calls already running finish and are acknowledged (for up to 10 s), so none runs twice.
+        _draining = true;
         foreach (var (channel, tag) in _consumers.Values)
             if (channel.IsOpen) await channel.BasicCancelAsync(tag, cancellationToken: cancellationToken).ConfigureAwait(false);
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -67,6 +69,7 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, queue, delivery);
         channel.ChannelShutdownAsync += (_, reason) => ReconsumeAsync(service, channel, reason);
+        consumer.UnregisteredAsync += (_, cancelled) => ResumeAsync(service, channel, consumer, cancelled.ConsumerTags);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer).ConfigureAwait(false);
         if (!_consumers.TryAdd(service.Name, (channel, tag))) await channel.CloseAsync().ConfigureAwait(false);
     }
@@ -84,6 +87,28 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         _log.Warning("{Service}: the broker closed its channel ({Reason}); consuming {Queue} again", service.Name, reason.ReplyText, ServiceNames.QueueOf(service.Name));
         await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         if (catalog.TryGet(service.Name, out var still)) await ConsumeAsync(still).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The broker cancelled a consumer without being asked (the queue was deleted by hand): declare the queue again
+    /// and go on consuming, or this node would stop serving the service.
+    /// </summary>
+    private async Task ResumeAsync(ServiceDefinition service, IChannel channel, AsyncEventingBasicConsumer consumer, string[] tags)
+    {
+        if (_draining || !channel.IsOpen || !catalog.TryGet(service.Name, out _)) return;
+        if (!_consumers.TryGetValue(service.Name, out var current) || !ReferenceEquals(current.Channel, channel) || !tags.Contains(current.Tag)) return;
+        var queue = ServiceNames.QueueOf(service.Name);
+        _log.Warning("{Service}: the broker cancelled the consumer of {Queue} (deleted?); declaring it and consuming again", service.Name, queue);
+        try
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false).ConfigureAwait(false);
+            var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer).ConfigureAwait(false);
+            _consumers[service.Name] = (channel, tag);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "{Service}: could not consume {Queue} again", service.Name, queue);
+        }
     }
 
     private async Task HandleAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery)

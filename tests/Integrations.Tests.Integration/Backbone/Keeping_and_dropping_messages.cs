@@ -22,6 +22,22 @@ public sealed class Keeping_and_dropping_messages(Servers servers)
     }
 
     [Fact]
+    public async Task A_service_queue_deleted_by_hand_is_declared_and_consumed_again()
+    {
+        await using var node = await TestNode.StartAsync(servers, "queue-deleted");
+        Assert.Equal(HttpStatusCode.Created, (await node.InvokeAsync("test.create", "id=1")).StatusCode);
+
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(servers.RabbitMq) };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+            await channel.QueueDeleteAsync("svc.test.create", ifUnused: false, ifEmpty: false);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await servers.QueueDepthAsync("svc.test.create") is null && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(HttpStatusCode.Created, (await node.InvokeAsync("test.create", "id=2")).StatusCode);
+    }
+
+    [Fact]
     public async Task Replies_that_come_after_their_callers_hung_up_are_dropped_not_kept()
     {
         await using var node = await TestNode.StartAsync(servers, "late-reply-node");
