@@ -46,6 +46,7 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
             var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var replies = new AsyncEventingBasicConsumer(channel);
             replies.ReceivedAsync += OnReplyAsync;
+            channel.BasicReturnAsync += OnReturnAsync;
             await channel.BasicConsumeAsync(Wire.DirectReplyTo, autoAck: true, replies, cancellationToken).ConfigureAwait(false);
             _callers[i] = channel;
         }
@@ -68,7 +69,9 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         try
         {
             var channel = _callers[(int)(n % CallerChannels)];
-            await channel.BasicPublishAsync("", queue, mandatory: false, Wire.CallProperties(call, waiting: true, id),
+            // Mandatory: a call to a queue that does not exist (yet, or any more) comes back at once instead of
+            // vanishing while its caller waits for the deadline.
+            await channel.BasicPublishAsync("", queue, mandatory: true, Wire.CallProperties(call, waiting: true, id),
                 System.Text.Encoding.UTF8.GetBytes(call.Input), cancellation).ConfigureAwait(false);
             return await answer.Task.WaitAsync(timeout, cancellation).ConfigureAwait(false);
         }
@@ -163,6 +166,17 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         {
             _confirmedGate.Release();
         }
+    }
+
+    private Task OnReturnAsync(object sender, BasicReturnEventArgs returned)
+    {
+        if (returned.BasicProperties.CorrelationId is { } id && _waiting.TryRemove(id, out var answer))
+        {
+            var call = Wire.ReadCall(returned.BasicProperties, ReadOnlyMemory<byte>.Empty);
+            answer.TrySetResult(ServiceResult.Failed(call.Cid, 503,
+                $"{call.Service} has no queue on the broker right now (being deployed or undeployed?); try again"));
+        }
+        return Task.CompletedTask;
     }
 
     private Task OnReplyAsync(object sender, BasicDeliverEventArgs delivery)

@@ -95,6 +95,9 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
     /// </summary>
     private async Task ResumeAsync(ServiceDefinition service, IChannel channel, AsyncEventingBasicConsumer consumer, string[] tags)
     {
+        if (_draining || !channel.IsOpen) return;
+        // An undeployment deletes the queue too: give its announcement time to remove the service here first.
+        await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         if (_draining || !channel.IsOpen || !catalog.TryGet(service.Name, out _)) return;
         if (!_consumers.TryGetValue(service.Name, out var current) || !ReferenceEquals(current.Channel, channel) || !tags.Contains(current.Tag)) return;
         var queue = ServiceNames.QueueOf(service.Name);
