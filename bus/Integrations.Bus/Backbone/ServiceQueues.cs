@@ -47,7 +47,9 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         foreach (var (channel, _) in _consumers.Values) await channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private void OnAdded(ServiceDefinition service) => _ = ConsumeAsync(service);
+    private void OnAdded(ServiceDefinition service) =>
+        _ = ConsumeAsync(service).ContinueWith(t => _log.Error(t.Exception, "{Service}: could not consume its queue", service.Name),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private void OnRemoved(ServiceDefinition service)
     {
