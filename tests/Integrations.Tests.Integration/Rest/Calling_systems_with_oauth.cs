@@ -44,10 +44,7 @@ public sealed class Calling_systems_with_oauth(Servers servers)
         var partner = new PartnerSystem();
         await using var server = await TestHttpServer.StartAsync(app => partner.Map(app, lifetimeSeconds: 3));
         await using var node = await TestNode.StartAsync(servers, "oauth", isolated: true);
-        await node.CreateAsync("/admin/security",
-            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{server.Url}}/token","client_id":"esb-client","scopes":"read"}""");
-        await node.SetSecretAsync("partner oauth", ClientSecret);
-        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{server.Url}}","url_path":"/api/data","security":"partner oauth"}""");
+        await ConnectPartnerAsync(node, server, ClientSecret);
 
         // Three calls, one token.
         for (var i = 0; i < 3; i++) Assert.Equal("tok-1", await TokenUsed(node));
@@ -73,13 +70,20 @@ public sealed class Calling_systems_with_oauth(Servers servers)
         var partner = new PartnerSystem();
         await using var server = await TestHttpServer.StartAsync(app => partner.Map(app, lifetimeSeconds: 60));
         await using var node = await TestNode.StartAsync(servers, "oauth-refused", isolated: true);
-        await node.CreateAsync("/admin/security",
-            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{server.Url}}/token","client_id":"esb-client","scopes":"read"}""");
-        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{server.Url}}","url_path":"/api/data","security":"partner oauth"}""");
+        await ConnectPartnerAsync(node, server, secret: null);
 
         var response = await node.InvokeAsync("test.call-out", "connection=Partner");
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("the token endpoint refused the client: 401", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The OAuth definition and the connection "Partner" that presents it; without a secret, the random one stays.</summary>
+    private static async Task ConnectPartnerAsync(TestNode node, TestHttpServer server, string? secret)
+    {
+        await node.CreateAsync("/admin/security",
+            $$"""{"name":"partner oauth","type":"oauth","token_url":"{{server.Url}}/token","client_id":"esb-client","scopes":"read"}""");
+        if (secret is not null) await node.SetSecretAsync("partner oauth", secret);
+        await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Partner","address":"{{server.Url}}","url_path":"/api/data","security":"partner oauth"}""");
     }
 
     private static async Task<string> TokenUsed(TestNode node)
