@@ -42,6 +42,9 @@ public static class ConfigEndpoints
                 : NotFound("outgoing_rest", name));
 
         MapKind<ChannelRest>(admin, "/channels/rest", c => c, null);
+
+        MapKind<ScheduledJob>(admin, "/scheduler", j => j, null, SchedulerEndpoints.ReadAfter);
+        admin.MapSchedulerEndpoints();
     }
 
     /// <summary>
@@ -50,7 +53,13 @@ public static class ConfigEndpoints
     private static SecurityDefinition Seal(SecurityDefinition definition, string? secret, SecretBox box) =>
         definition with { SecretCipher = box.Seal(secret ?? SecretBox.NewSecret(), SecurityDefinitions.OwnerOf(definition.Name)) };
 
-    private static void MapKind<T>(RouteGroupBuilder admin, string path, Func<T, T> present, Func<T, string?, SecretBox, T>? onCreate)
+    /// <param name="admin">The admin group.</param>
+    /// <param name="path">The kind's path.</param>
+    /// <param name="present">What an object looks like in answers.</param>
+    /// <param name="onCreate">What a new object gets besides its fields (a sealed secret).</param>
+    /// <param name="prepare">Turns fields that are not stored into ones that are (e.g. a delay into a date); returns the field and problem when it cannot.</param>
+    private static void MapKind<T>(RouteGroupBuilder admin, string path, Func<T, T> present, Func<T, string?, SecretBox, T>? onCreate,
+        Func<JsonObject, FieldProblem?>? prepare = null)
         where T : class, IConfigObject
     {
         var kind = ConfigKinds.NameOf(typeof(T));
@@ -64,6 +73,7 @@ public static class ConfigEndpoints
             if (body.Error is not null) return body.Error;
             var secret = onCreate is null ? null : Take(body.Object!, "secret");
             if (secret is { Length: 0 }) return Rejected(400, kind, "secret", "must not be empty");
+            if (prepare?.Invoke(body.Object!) is { } wrong) return Rejected(400, kind, wrong.Field, wrong.Message);
             if (!TryBind<T>(body.Object!, kind, out var value, out var error)) return error!;
             if (onCreate is not null) value = onCreate(value, secret, box);
             if (value is SecurityDefinition definition && secret is not null && SecurityDefinitions.SecretProblem(definition, secret) is { } problem)
@@ -81,6 +91,7 @@ public static class ConfigEndpoints
             if (body.Object!.TryGetPropertyValue("name", out var given) && (given is not JsonValue v || !v.TryGetValue<string>(out var n) || n != name))
                 return Rejected(400, kind, "name", "cannot be changed; create an object with the new name and delete this one");
             if (body.Object.ContainsKey("secret_cipher")) return Rejected(400, kind, "secret_cipher", "is not a field; change a secret with POST …/secret");
+            if (prepare?.Invoke(body.Object) is { } wrong) return Rejected(400, kind, wrong.Field, wrong.Message);
             // Fields left out keep their values: the body is laid over the stored object.
             var merged = JsonSerializer.SerializeToNode(existing, Json)!.AsObject();
             foreach (var (field, value) in body.Object) merged[field] = value?.DeepClone();
@@ -184,13 +195,16 @@ public static class ConfigEndpoints
         : message.Contains("null", StringComparison.OrdinalIgnoreCase) ? "must not be null"
         : message.Split(" Path:")[0];
 
-    private static IResult NotFound(string kind, string name) => Error(404, $"no {kind} named '{name}'");
+    internal static IResult NotFound(string kind, string name) => Error(404, $"no {kind} named '{name}'");
 
-    private static IResult Rejected(ConfigRejectedException e) =>
+    internal static IResult Rejected(ConfigRejectedException e) =>
         Results.Json(new ConfigError(e.Message, e.Status, e.Errors.Select(x => new ConfigFieldError(x.Field, x.Message)).ToList()), Json, statusCode: e.Status);
 
     private static IResult Rejected(int status, string kind, string field, string message) =>
         Results.Json(new ConfigError($"{kind}: {field}: {message}", status, [new ConfigFieldError(field, message)]), Json, statusCode: status);
 
-    private static IResult Error(int status, string message) => Results.Json(new ErrorBody(message, status, null), Json, statusCode: status);
+    internal static IResult Error(int status, string message) => Results.Json(new ErrorBody(message, status, null), Json, statusCode: status);
 }
+
+/// <summary>A field of a request body that cannot be taken, and why.</summary>
+internal sealed record FieldProblem(string Field, string Message);

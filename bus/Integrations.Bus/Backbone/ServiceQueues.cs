@@ -116,6 +116,20 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
         }
     }
 
+    // The call ran: a report that cannot be sent must not make it run again, so it is logged, not thrown.
+    private async Task ReportAsync(InvokeService call, string reportTo, ServiceResult outcome, DateTimeOffset started, TimeSpan duration)
+    {
+        try
+        {
+            var (properties, body) = Wire.Report(call, outcome, started, duration);
+            await backbone.PublishConfirmedAsync(reportTo, properties, body, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.ForContext("Cid", call.Cid).Warning(e, "{Service}: ran ({Status}), but its outcome could not be reported to {Queue}", call.Service, outcome.Status, reportTo);
+        }
+    }
+
     private async Task HandleAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery)
     {
         var properties = delivery.BasicProperties;
@@ -126,6 +140,8 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
             if (properties.ReplyTo is not { } replyTo)
             {
                 // Sent with InvokeAsync: nobody waits, so nobody would hear of a failure; keep it in the error queue.
+                var started = DateTimeOffset.UtcNow;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var outcome = await runtime.RunHereAsync(call, _stopping.Token).ConfigureAwait(false);
                 if (_stopping.IsCancellationRequested && outcome.Status == 503)
                 {
@@ -140,6 +156,7 @@ public sealed class ServiceQueues(ServiceCatalog catalog, ServiceRuntime runtime
                     await backbone.PublishConfirmedAsync(queue + "_error", Wire.Failed(properties, outcome), delivery.Body.ToArray(), CancellationToken.None)
                         .ConfigureAwait(false);
                 }
+                if (call.ReportTo is { } reportTo) await ReportAsync(call, reportTo, outcome, started, clock.Elapsed).ConfigureAwait(false);
             }
             else if (call.Deadline != default && call.Deadline < DateTimeOffset.UtcNow)
             {

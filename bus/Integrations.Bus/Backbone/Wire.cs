@@ -13,7 +13,8 @@ internal static class Wire
 {
     public const string DirectReplyTo = "amq.rabbitmq.reply-to";
     private const string Service = "esb-service", Cid = "esb-cid", Channel = "esb-channel", Caller = "esb-caller",
-        Deadline = "esb-deadline", Status = "esb-status", Error = "esb-error", Headers = "esb-headers";
+        Deadline = "esb-deadline", Status = "esb-status", Error = "esb-error", Headers = "esb-headers",
+        ReportTo = "esb-report-to", Started = "esb-started", DurationUs = "esb-duration-us";
 
     public static BasicProperties CallProperties(InvokeService call, bool waiting, string? correlationId)
     {
@@ -25,6 +26,7 @@ internal static class Wire
         };
         if (call.Caller is not null) headers[Caller] = call.Caller;
         if (call.Deadline != default) headers[Deadline] = call.Deadline.ToUnixTimeMilliseconds();
+        if (call.ReportTo is not null) headers[ReportTo] = call.ReportTo;
         var properties = new BasicProperties
         {
             ContentType = "application/json",
@@ -54,7 +56,31 @@ internal static class Wire
             Caller = Text(headers, Caller),
             Deadline = headers is not null && headers.TryGetValue(Deadline, out var d) && d is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : default,
             Input = body.Length == 0 ? "{}" : Encoding.UTF8.GetString(body.Span),
+            ReportTo = Text(headers, ReportTo),
         };
+    }
+
+    /// <summary>The outcome of a call nobody waited for, for the queue it named (<see cref="InvokeService.ReportTo"/>).</summary>
+    public static (BasicProperties Properties, byte[] Body) Report(InvokeService call, ServiceResult result, DateTimeOffset started, TimeSpan duration)
+    {
+        var (properties, body) = Answer(result, null);
+        properties.DeliveryMode = DeliveryModes.Persistent;
+        properties.ContentType = "application/json";
+        var headers = properties.Headers!;
+        headers[Service] = call.Service;
+        if (call.Caller is not null) headers[Caller] = call.Caller;
+        headers[Started] = started.ToUnixTimeMilliseconds();
+        headers[DurationUs] = (long)(duration.Ticks / 10);
+        return (properties, body);
+    }
+
+    /// <summary>Reads a report made by <see cref="Report"/>: the result, when the service started, and how long it ran.</summary>
+    public static (ServiceResult Result, DateTimeOffset? Started, TimeSpan? Duration) ReadReport(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    {
+        var headers = properties.Headers;
+        var started = headers is not null && headers.TryGetValue(Started, out var s) && s is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        var duration = headers is not null && headers.TryGetValue(DurationUs, out var d) && d is long us ? TimeSpan.FromTicks(us * 10) : (TimeSpan?)null;
+        return (ReadAnswer(properties, body), started, duration);
     }
 
     public static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId)

@@ -40,7 +40,8 @@ public sealed class ConfigKinds
         .Add<ServiceSettings>()
         .Add<SecurityDefinition>()
         .Add<OutgoingRest>()
-        .Add<ChannelRest>();
+        .Add<ChannelRest>()
+        .Add<ScheduledJob>();
 
     /// <summary>All kinds.</summary>
     public IReadOnlyCollection<ConfigKind> All => _kinds.Values;

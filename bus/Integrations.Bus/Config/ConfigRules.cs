@@ -44,6 +44,11 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
             case SecurityDefinition s: CheckSecurity(s, errors); break;
             case OutgoingRest o: CheckOutgoing(o, errors); break;
             case ChannelRest c: CheckChannel(c, errors); break;
+            case ScheduledJob j:
+                if (string.IsNullOrWhiteSpace(j.Service)) errors.Add(new("service", "is required"));
+                else if (!catalog.TryGet(j.Service, out _)) errors.Add(new("service", $"no service named '{j.Service}'"));
+                Scheduling.JobSchedules.Check(j, errors);
+                break;
             case ServiceSettings x:
                 if (!catalog.TryGet(x.Name, out _)) errors.Add(new("name", $"no service named '{x.Name}'"));
                 if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));

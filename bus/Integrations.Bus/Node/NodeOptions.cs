@@ -53,6 +53,9 @@ public sealed class NodeOptions
     /// <summary>Folder for the node's local files (the generated admin password).</summary>
     public string DataDirectory { get; set; } = ".esb";
 
+    /// <summary>How long the runs of scheduled jobs are kept.</summary>
+    public TimeSpan JobHistory { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How many calls one service's queue hands a node at a time.</summary>
     public int ServicePrefetch { get; set; } = 64;
 

@@ -3,6 +3,7 @@ using Integrations.Bus.Config;
 using Integrations.Bus.Deployment;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Outgoing;
+using Integrations.Bus.Scheduling;
 using Integrations.Bus.Security;
 using Integrations.Bus.Services;
 using JasperFx;
@@ -46,7 +47,19 @@ public static class NodeServices
         services.AddHostedService(sp => sp.GetRequiredService<Deployments>());
         services.AddHostedService<PickupFolder>();
         if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceQueues>();
+        AddScheduler(services, options);
         return services;
+    }
+
+    // Every node may change the schedule; only nodes with the scheduler role fire it and record run outcomes.
+    private static void AddScheduler(IServiceCollection services, NodeOptions options)
+    {
+        JobScheduler.Register(services, options);
+        services.AddSingleton<JobScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        services.AddSingleton<JobRuns>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobRuns>());
+        services.AddHostedService<SchedulerSync>();
     }
 
     private static void AddConfigStore(IServiceCollection services, NodeOptions options)
@@ -68,6 +81,7 @@ public static class NodeServices
                 marten.UseSystemTextJsonForSerialization();
                 foreach (var kind in kinds.All) kind.Configure(marten);
                 marten.RegisterDocumentType<SecretKeyRecord>();
+                marten.Schema.For<JobRun>().Identity(r => r.Cid).Index(r => r.Job).Index(r => r.Fired);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();

@@ -8,7 +8,8 @@ namespace Integrations.Bus.Services;
 /// Runs services in this process: binds the input, makes the context, calls <c>Handle</c>, and turns
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
-public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, IOutgoingConnections connections, ILogger log) : IServiceRuntime
+public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, IOutgoingConnections connections, Scheduling.JobScheduler scheduler, ILogger log)
+    : IServiceRuntime
 {
     private readonly ILogger _log = log;
 
@@ -77,6 +78,13 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
 
     /// <inheritdoc />
     public IOutgoingConnections Connections => connections;
+
+    /// <inheritdoc />
+    public Task<string> ScheduleOnceAsync(InvokeService request, DateTimeOffset at, CancellationToken cancellation) =>
+        scheduler.ScheduleOnceAsync(request, at, cancellation);
+
+    /// <inheritdoc />
+    public Task<bool> CancelScheduledAsync(string id, CancellationToken cancellation) => scheduler.CancelOnceAsync(id, cancellation);
 
     /// <inheritdoc />
     public Task SendAsync(InvokeService request, CancellationToken cancellation) => client.SendAsync(request, cancellation);

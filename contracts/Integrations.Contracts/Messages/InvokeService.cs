@@ -22,4 +22,10 @@ public sealed record InvokeService
 
     /// <summary>When the caller stops waiting; a worker drops a call whose deadline has passed. Default means "the service's own timeout".</summary>
     public DateTimeOffset Deadline { get; init; }
+
+    /// <summary>
+    /// For a call nobody waits for: a queue that hears its outcome once it ran (the scheduler records its runs
+    /// this way). Null for none.
+    /// </summary>
+    public string? ReportTo { get; init; }
 }

@@ -13,6 +13,7 @@ public sealed class ServiceContext
     private readonly InvokeService _request;
     private readonly IServiceRuntime _runtime;
     private Outgoing? _out;
+    private ServiceScheduler? _scheduler;
     private ServiceResponse? _response;
 
     /// <summary>Creates a context; the runtime does this for every call (and tests of a service may too).</summary>
@@ -48,6 +49,9 @@ public sealed class ServiceContext
     /// <summary>Outgoing connections by name: <c>await ctx.Out.Rest["CRM"].GetAsync(new { UserName = name })</c>.</summary>
     public Outgoing Out => _out ??= new Outgoing(this, _runtime.Connections);
 
+    /// <summary>Runs of services later, once: <c>await ctx.Scheduler.RunOnceAsync("access.revoke", new { user }, TimeSpan.FromMinutes(20))</c>.</summary>
+    public ServiceScheduler Scheduler => _scheduler ??= new ServiceScheduler(this, _runtime);
+
     /// <summary>The status and headers of this call's answer, which channels pass on to the caller.</summary>
     public ServiceResponse Response => _response ??= new ServiceResponse();
 
@@ -80,17 +84,17 @@ public sealed class ServiceContext
     /// It carries this call's correlation id.
     /// </summary>
     public Task InvokeAsync(string service, object? input = null) =>
-        _runtime.SendAsync(Call(service, input, default), Cancellation);
+        _runtime.SendAsync(CallTo(service, input, default), Cancellation);
 
     private async Task<string> InvokeHere(string service, object? input)
     {
-        var result = await _runtime.RunHereAsync(Call(service, input, Deadline), Cancellation).ConfigureAwait(false);
+        var result = await _runtime.RunHereAsync(CallTo(service, input, Deadline), Cancellation).ConfigureAwait(false);
         if (result.Status >= 400)
             throw new ServiceInvocationException(service, result.Status, result.Error ?? "failed");
         return result.Output ?? "null";
     }
 
-    private InvokeService Call(string service, object? input, DateTimeOffset deadline) => new()
+    internal InvokeService CallTo(string service, object? input, DateTimeOffset deadline) => new()
     {
         Service = service,
         Cid = Cid,
@@ -117,4 +121,10 @@ public interface IServiceRuntime
 
     /// <summary>The node's outgoing connections.</summary>
     IOutgoingConnections Connections { get; }
+
+    /// <summary>Keeps <paramref name="request"/> in the cluster's job store and sends it to its service at <paramref name="at"/>; returns the run's id.</summary>
+    Task<string> ScheduleOnceAsync(InvokeService request, DateTimeOffset at, CancellationToken cancellation);
+
+    /// <summary>Cancels a run scheduled with <see cref="ScheduleOnceAsync"/>; false when there is none (any more).</summary>
+    Task<bool> CancelScheduledAsync(string id, CancellationToken cancellation);
 }
