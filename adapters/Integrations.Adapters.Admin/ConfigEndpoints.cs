@@ -27,6 +27,8 @@ public static class ConfigEndpoints
         RespectNullableAnnotations = true,
         // The CLI sends key=value fields as text: "5" binds to a number.
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        // Answers are read by people too: 'quotes' and <paths> stay as they are.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Maps the configuration endpoints onto the admin group.</summary>

@@ -56,7 +56,27 @@ internal static class ConfigCommands
               cors_origins  origins browsers may call from, as JSON: ["https://app.example.com"]
               is_active     true | false
             """, "esb channel-rest create name=\"My REST Channel\" service=tutorial.get-user-details security=\"My API Key\" url_path=/tutorial/api/get-user-details data_format=json");
-        return [security, outgoing, channel];
+
+        var scheduler = Kind("scheduler", "admin/scheduler", "scheduled jobs: services run on a schedule, on one node of the cluster per run", """
+              name          the job's name
+              service       the service each run invokes
+              job_type      interval_based (default) | cron_style | one_time
+              weeks, days, hours, minutes, seconds   interval_based: the interval (they add up)
+              repeats       interval_based: how many runs in all (leave out to run forever)
+              cron          cron_style: minute hour day-of-month month day-of-week, e.g. "1 0 * * *", or @hourly, @daily…
+              time_zone     cron_style: an IANA zone such as Europe/Warsaw (default UTC)
+              start_date    when the first run is due, e.g. 2026-12-01T08:00:00Z (default: one interval from now)
+              after         instead of start_date: a delay from now, e.g. 30s, 20m, 2h, 1d (one_time jobs)
+              extra         the service's input on every run: key=value lines or a JSON object
+              misfire       what to do about runs missed while the cluster was down or the job paused:
+                            run_once (default) | skip | run_all
+              is_active     true | false (see also pause and resume)
+            """, "esb scheduler create name=\"Get user details every 10 s\" service=tutorial.get-user-details seconds=10");
+        scheduler.Subcommands.Add(JobAction("run", "run", "Run a job now, once, on whichever node takes it; the schedule is unchanged."));
+        scheduler.Subcommands.Add(JobAction("pause", "pause", "Pause a job: no runs until it is resumed."));
+        scheduler.Subcommands.Add(JobAction("resume", "resume", "Resume a paused job; runs it missed follow its misfire policy."));
+        scheduler.Subcommands.Add(Runs());
+        return [security, outgoing, channel, scheduler];
     }
 
     private static Command Kind(string name, string path, string what, string fields, string example)
@@ -140,6 +160,49 @@ internal static class ConfigCommands
                 return ok ? 0 : 1;
             });
     }
+
+    private static Command JobAction(string verb, string action, string description)
+    {
+        var name = new Argument<string>("name") { Description = "The job." };
+        return Verb(verb, description, [name], (admin, parse, ct) =>
+            Print(admin, HttpMethod.Post, $"admin/scheduler/{Escape(parse.GetValue(name)!)}/{action}", "{}", $"scheduler {verb}", ct));
+    }
+
+    private static Command Runs()
+    {
+        var name = new Argument<string>("name") { Description = "The job." };
+        var limit = new Option<int>("--limit", "-n") { Description = "How many runs to show, newest first (1–1000).", DefaultValueFactory = _ => 20 };
+        var json = new Option<bool>("--json") { Description = "Print the admin API's JSON answer instead of a table." };
+        return Verb("runs", "Show where a job stands (state, next run) and its last runs: cid, when, node, outcome, time.",
+            [name, limit, json], async (admin, parse, ct) =>
+            {
+                var path = $"admin/scheduler/{Escape(parse.GetValue(name)!)}/runs?limit={parse.GetValue(limit)}";
+                if (parse.GetValue(json)) return await Print(admin, HttpMethod.Get, path, null, "scheduler runs", ct);
+                var answer = await admin.SendAsync(HttpMethod.Get, path, null, "scheduler runs", ct);
+                if (answer is not { } a) return 1;
+                if ((int)a.Status >= 400) return AdminClient.Failed("scheduler runs", a.Status, a.Body, a.Cid);
+                var status = JsonNode.Parse(a.Body)!;
+                Console.WriteLine($"{status["job"]}: {status["state"]}" + (status["next_run"] is { } next ? $", next run {Local(next)}" : ""));
+                var runs = status["runs"]!.AsArray();
+                if (runs.Count == 0)
+                {
+                    Console.WriteLine("no runs yet");
+                    return 0;
+                }
+                Console.WriteLine($"{"DUE",-23} {"CID",-20} {"NODE",-16} {"OUTCOME",-8} {"STATUS",6} {"TIME",10}  ERROR");
+                foreach (var run in runs)
+                {
+                    var duration = run!["duration_ms"] is { } ms ? $"{ms.GetValue<double>():0.0} ms" : "";
+                    var due = Local(run["due"]!) + (run["manual"]?.GetValue<bool>() == true ? "*" : "");
+                    Console.WriteLine($"{due,-23} {run["cid"],-20} {run["node"],-16} {run["outcome"],-8} {run["status"]?.ToString() ?? "",6} {duration,10}  {run["error"]}");
+                }
+                if (runs.Any(r => r!["manual"]?.GetValue<bool>() == true)) Console.WriteLine("* run now, by an operator");
+                return 0;
+            });
+    }
+
+    private static string Local(JsonNode date) =>
+        DateTimeOffset.Parse(date.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Command Verb(string name, string description, Symbol[] symbols, Func<AdminClient, ParseResult, CancellationToken, Task<int>> run)
     {
