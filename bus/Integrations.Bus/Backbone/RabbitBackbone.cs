@@ -152,6 +152,44 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
+    /// <summary>
+    /// Publishes to a MassTransit endpoint by name: its durable fanout exchange (declared if missing), with the
+    /// broker's confirmation. When no queue is bound to the exchange, the queue of the same name is declared and bound,
+    /// as MassTransit does for a send endpoint, and the message published again: it is never dropped.
+    /// </summary>
+    public async Task PublishToEndpointAsync(string name, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            if (!_declared.ContainsKey("exchange:" + name))
+            {
+                await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+                _declared["exchange:" + name] = true;
+            }
+            try
+            {
+                await channel.BasicPublishAsync(name, "", mandatory: true, properties, body, cancellation).ConfigureAwait(false);
+            }
+            catch (RabbitMQ.Client.Exceptions.PublishReturnException)
+            {
+                await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+                await channel.QueueBindAsync(name, name, "", cancellationToken: cancellation).ConfigureAwait(false);
+                await channel.BasicPublishAsync(name, "", mandatory: true, properties, body, cancellation).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            _declared.TryRemove("exchange:" + name, out _);
+            throw;
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
     /// <summary>Deletes a service's queue (and its error queue stays, for an operator to read).</summary>
     public async Task DeleteServiceQueueAsync(string queue, CancellationToken cancellation)
     {

@@ -111,8 +111,12 @@ public static class NodeServices
                 e.InstanceId = "." + options.NodeName;
                 e.Temporary = true;
             });
+            // MassTransit's message scheduler is the cluster's Quartz store: ScheduleSend and scheduled redelivery work without a broker plugin.
+            bus.AddConsumer<ScheduledMessages>().Endpoint(e => e.Name = ScheduledMessages.Queue);
+            bus.AddMessageScheduler(new Uri("queue:" + ScheduledMessages.Queue));
             bus.UsingRabbitMq((context, rabbit) =>
             {
+                rabbit.UseMessageScheduler(new Uri("queue:" + ScheduledMessages.Queue));
                 rabbit.Host(broker.Host, broker.Port > 0 ? (ushort)broker.Port : broker.Scheme == "amqps" ? (ushort)5671 : (ushort)5672, VirtualHostOf(broker), options.NodeName, h =>
                 {
                     var user = broker.UserInfo.Split(':', 2);

@@ -67,6 +67,7 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
             });
         });
         services.AddTransient<ServiceJob>();
+        services.AddTransient<ScheduledMessageJob>();
     }
 
     /// <inheritdoc />
