@@ -10,7 +10,8 @@ namespace Integrations.Bus.Config;
 /// Changes configuration: commits to Marten, applies the change to this node, then announces it on the bus
 /// (<see cref="ConfigChanged"/>) so every other node applies it too, without a restart.
 /// </summary>
-public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, ConfigView view, ConfigRules rules, NodeOptions node, ILogger log)
+public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, ConfigView view, ConfigRules rules, NodeOptions node,
+    IEnumerable<IConfigApplier> appliers, ILogger log)
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
 
@@ -41,6 +42,7 @@ public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, Conf
             await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
         }
         view.Put(kind, value);
+        await ApplyAsync(kind, value.Name, cancellation).ConfigureAwait(false);
         await AnnounceAsync(new ConfigChanged { Kind = kind, Name = value.Name, Node = node.NodeName }, cancellation).ConfigureAwait(false);
     }
 
@@ -59,8 +61,25 @@ public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, Conf
         }
         var kind = ConfigKinds.NameOf(typeof(T));
         view.Remove(kind, name);
+        await ApplyAsync(kind, name, cancellation).ConfigureAwait(false);
         await AnnounceAsync(new ConfigChanged { Kind = kind, Name = name, Deleted = true, Node = node.NodeName }, cancellation).ConfigureAwait(false);
         return true;
+    }
+
+    // What a change sets going beyond the view (the scheduler's store) is done before the caller hears "saved".
+    private async Task ApplyAsync(string kind, string name, CancellationToken cancellation)
+    {
+        foreach (var applier in appliers)
+        {
+            try
+            {
+                await applier.ApplyAsync(kind, name, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.Error(e, "{Kind} {Name}: committed, but applying it failed; it is applied again when a node starts or it changes", kind, name);
+            }
+        }
     }
 
     private async Task AnnounceAsync(ConfigChanged change, CancellationToken cancellation)
@@ -76,4 +95,11 @@ public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, Conf
             _log.Warning(e, "{Kind} {Name}: committed, but the announcement failed; other nodes apply it at their next resync", change.Kind, change.Name);
         }
     }
+}
+
+/// <summary>Something beyond the config view that a committed change must reach before the change is reported done.</summary>
+public interface IConfigApplier
+{
+    /// <summary>Applies the committed state of <paramref name="kind"/> <paramref name="name"/> (read it from the store; it may be deleted).</summary>
+    Task ApplyAsync(string kind, string name, CancellationToken cancellation);
 }

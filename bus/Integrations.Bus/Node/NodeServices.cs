@@ -59,7 +59,9 @@ public static class NodeServices
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobRuns>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRuns>());
-        services.AddHostedService<SchedulerSync>();
+        services.AddSingleton<SchedulerSync>();
+        services.AddSingleton<IConfigApplier>(sp => sp.GetRequiredService<SchedulerSync>());
+        services.AddHostedService(sp => sp.GetRequiredService<SchedulerSync>());
     }
 
     private static void AddConfigStore(IServiceCollection services, NodeOptions options)

@@ -50,8 +50,8 @@ public sealed class JobRun
 /// </summary>
 public sealed class JobRuns(IDocumentStore store, RabbitBackbone backbone, NodeOptions options, ILogger log) : BackgroundService
 {
-    /// <summary>The durable queue where workers report the outcome of scheduled runs.</summary>
-    public const string ReportQueue = "esb.scheduler.runs";
+    /// <summary>The durable queue where workers report the outcome of scheduled runs; one per config store, so clusters sharing a broker keep apart.</summary>
+    public string ReportQueue { get; } = "esb.scheduler.runs." + options.Schema;
 
     private readonly ILogger _log = log.ForContext("SourceContext", "scheduler");
     private IChannel? _channel;

@@ -16,7 +16,8 @@ namespace Integrations.Bus.Scheduling;
 /// lock, each compares what the store holds with the job as committed and changes only what differs, so a trigger
 /// is replaced once, when its schedule changed, and pausing or editing the input keeps the schedule's rhythm.
 /// </summary>
-public sealed class SchedulerSync(JobScheduler scheduler, IDocumentStore store, ConfigView view, NodeOptions options, ILogger log) : BackgroundService
+public sealed class SchedulerSync(JobScheduler scheduler, IDocumentStore store, ConfigView view, NodeOptions options, ILogger log)
+    : BackgroundService, IConfigApplier
 {
     private static readonly string Kind = ConfigKinds.NameOf(typeof(ScheduledJob));
     private readonly Channel<string?> _pending = Channel.CreateUnbounded<string?>();
@@ -65,6 +66,14 @@ public sealed class SchedulerSync(JobScheduler scheduler, IDocumentStore store, 
         {
             // The node is stopping.
         }
+    }
+
+    /// <summary>Applies a job saved or deleted on this node before the change is reported done, so "run now" works at once.</summary>
+    public async Task ApplyAsync(string kind, string name, CancellationToken cancellation)
+    {
+        if (kind != Kind) return;
+        await using var _ = await ClusterLock.AcquireAsync(options, "scheduler-sync", cancellation).ConfigureAwait(false);
+        await ApplyAsync(name, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Brings every configured job into the Quartz store, and removes jobs that are no longer configured.</summary>

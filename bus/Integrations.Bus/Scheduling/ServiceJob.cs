@@ -40,7 +40,7 @@ public sealed class ServiceJob(ServiceClient client, JobRuns runs, NodeOptions o
             await client.SendAsync(new InvokeService
             {
                 Service = service, Cid = cid, Input = data.GetString(JobScheduler.InputKey) ?? "{}",
-                Channel = "scheduler", Caller = job, ReportTo = JobRuns.ReportQueue,
+                Channel = "scheduler", Caller = job, ReportTo = runs.ReportQueue,
             }, cancellation).ConfigureAwait(false);
         }
         catch (ServiceException e)
