@@ -27,10 +27,13 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
         ScheduledByKey = "esb.scheduled-by", ManualKey = "esb.manual";
 
     private readonly ILogger _log = log.ForContext("SourceContext", "scheduler");
-    private IScheduler? _scheduler;
+    private readonly TaskCompletionSource<IScheduler> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The Quartz scheduler; throws before the node started.</summary>
-    public IScheduler Quartz => _scheduler ?? throw new InvalidOperationException("the scheduler has not started yet");
+    /// <summary>
+    /// The Quartz scheduler, once the node has built it: callers that come earlier (a scheduling message consumed, or
+    /// a service run, while the node starts) wait for it rather than fail.
+    /// </summary>
+    public Task<IScheduler> QuartzAsync(CancellationToken cancellation) => _ready.Task.WaitAsync(cancellation);
 
     /// <summary>Whether this node fires jobs.</summary>
     public bool Fires => options.Roles.HasFlag(NodeRoles.Scheduler);
@@ -73,6 +76,7 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        IScheduler scheduler;
         // Nodes starting together would race to create the tables: one at a time.
         await using (await ClusterLock.AcquireAsync(options, "scheduler-schema", cancellationToken).ConfigureAwait(false))
         {
@@ -82,11 +86,12 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
                 await using var create = new NpgsqlCommand($"create schema if not exists {options.Schema}", connection);
                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            _scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
+            scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
         }
+        _ready.TrySetResult(scheduler);
         if (Fires)
         {
-            await _scheduler.Start(cancellationToken).ConfigureAwait(false);
+            await scheduler.Start(cancellationToken).ConfigureAwait(false);
             _log.Information("Firing scheduled jobs as {Instance} of the cluster", options.NodeName);
         }
     }
@@ -95,7 +100,7 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Firing a job only sends a message, so waiting for running jobs is short.
-        if (_scheduler is not null) await _scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None).ConfigureAwait(false);
+        if (_ready.Task.IsCompletedSuccessfully) await _ready.Task.Result.Shutdown(waitForJobsToComplete: true, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Keeps a call in the job store and sends it to its service once, at <paramref name="at"/>; returns the run's id.</summary>
@@ -109,7 +114,8 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
             .UsingJobData(ScheduledByKey, call.Cid).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(id, OnceGroup).StartAt(at)
             .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();
-        await Quartz.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellation).ConfigureAwait(false);
+        var quartz = await QuartzAsync(cancellation).ConfigureAwait(false);
+        await quartz.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellation).ConfigureAwait(false);
         _log.ForContext("Cid", call.Cid).Information("{Caller} scheduled {Service} once at {At:O} ({Id})", call.Caller ?? call.Channel, call.Service, at, id);
         return id;
     }
@@ -117,7 +123,8 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
     /// <summary>Cancels a run scheduled with <see cref="ScheduleOnceAsync"/>; false when it ran already or never existed.</summary>
     public async Task<bool> CancelOnceAsync(string id, CancellationToken cancellation)
     {
-        var deleted = await Quartz.DeleteJob(new JobKey(id, OnceGroup), cancellation).ConfigureAwait(false);
+        var quartz = await QuartzAsync(cancellation).ConfigureAwait(false);
+        var deleted = await quartz.DeleteJob(new JobKey(id, OnceGroup), cancellation).ConfigureAwait(false);
         if (deleted) _log.Information("Cancelled the scheduled run {Id}", id);
         return deleted;
     }
@@ -126,8 +133,9 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
     public async Task<bool> RunNowAsync(string job, CancellationToken cancellation)
     {
         var key = new JobKey(job, ConfiguredGroup);
-        if (!await Quartz.Exists(key, cancellation).ConfigureAwait(false)) return false;
-        await Quartz.TriggerJob(key, new JobDataMap { [ManualKey] = "true" }, cancellation).ConfigureAwait(false);
+        var quartz = await QuartzAsync(cancellation).ConfigureAwait(false);
+        if (!await quartz.Exists(key, cancellation).ConfigureAwait(false)) return false;
+        await quartz.TriggerJob(key, new JobDataMap { [ManualKey] = "true" }, cancellation).ConfigureAwait(false);
         return true;
     }
 
@@ -135,10 +143,11 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
     public async Task<(string State, DateTimeOffset? Next, DateTimeOffset? Previous)> StateOfAsync(string job, CancellationToken cancellation)
     {
         var key = new TriggerKey(job, ConfiguredGroup);
-        var trigger = await Quartz.GetTrigger(key, cancellation).ConfigureAwait(false);
+        var quartz = await QuartzAsync(cancellation).ConfigureAwait(false);
+        var trigger = await quartz.GetTrigger(key, cancellation).ConfigureAwait(false);
         if (trigger is null)
-            return (await Quartz.Exists(new JobKey(job, ConfiguredGroup), cancellation).ConfigureAwait(false) ? "finished" : "unscheduled", null, null);
-        var state = await Quartz.GetTriggerState(key, cancellation).ConfigureAwait(false);
+            return (await quartz.Exists(new JobKey(job, ConfiguredGroup), cancellation).ConfigureAwait(false) ? "finished" : "unscheduled", null, null);
+        var state = await quartz.GetTriggerState(key, cancellation).ConfigureAwait(false);
         return (state switch
         {
             TriggerState.Paused => "paused",

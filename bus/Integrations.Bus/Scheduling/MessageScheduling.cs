@@ -40,7 +40,7 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
         var job = Job(new JobKey(token, Group), destination, envelope, recurring: false);
         var trigger = TriggerBuilder.Create().WithIdentity(token, Group).ForJob(job.Key).StartAt(context.Message.ScheduledTime)
             .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();
-        await scheduler.Quartz.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, context.CancellationToken).ConfigureAwait(false);
+        await (await scheduler.QuartzAsync(context.CancellationToken).ConfigureAwait(false)).ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, context.CancellationToken).ConfigureAwait(false);
         _log.Information("Scheduled a message for {Destination} at {At:O} (token {Token})", destination, context.Message.ScheduledTime, token);
     }
 
@@ -48,7 +48,7 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
     public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
     {
         var token = context.Message.TokenId.ToString("N");
-        var deleted = await scheduler.Quartz.DeleteJob(new JobKey(token, Group), context.CancellationToken).ConfigureAwait(false);
+        var deleted = await (await scheduler.QuartzAsync(context.CancellationToken).ConfigureAwait(false)).DeleteJob(new JobKey(token, Group), context.CancellationToken).ConfigureAwait(false);
         _log.Information("Scheduled message {Token}: {Outcome}", token, deleted ? "cancelled" : "nothing to cancel (sent already?)");
     }
 
@@ -72,7 +72,7 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
                     _ => CronTriggerMisfireInstruction.SmartPolicy,
                 }));
         if (schedule.EndTime is { } end) builder.EndAt(end);
-        await scheduler.Quartz.ScheduleJob(job, [builder.Build()], new ScheduleJobOptions { Replace = true }, context.CancellationToken).ConfigureAwait(false);
+        await (await scheduler.QuartzAsync(context.CancellationToken).ConfigureAwait(false)).ScheduleJob(job, [builder.Build()], new ScheduleJobOptions { Replace = true }, context.CancellationToken).ConfigureAwait(false);
         _log.Information("Scheduled a recurring message {Schedule} for {Destination}: cron '{Cron}' in {Zone}", key.Name, destination, schedule.CronExpression, zone.Id);
     }
 
@@ -80,7 +80,7 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
     public async Task Consume(ConsumeContext<CancelScheduledRecurringMessage> context)
     {
         var key = RecurringKey(context.Message.ScheduleId, context.Message.ScheduleGroup);
-        var deleted = await scheduler.Quartz.DeleteJob(key, context.CancellationToken).ConfigureAwait(false);
+        var deleted = await (await scheduler.QuartzAsync(context.CancellationToken).ConfigureAwait(false)).DeleteJob(key, context.CancellationToken).ConfigureAwait(false);
         _log.Information("Recurring message {Schedule}: {Outcome}", key.Name, deleted ? "cancelled" : "nothing to cancel");
     }
 
@@ -88,7 +88,7 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
     public async Task Consume(ConsumeContext<PauseScheduledRecurringMessage> context)
     {
         var key = RecurringKey(context.Message.ScheduleId, context.Message.ScheduleGroup);
-        await scheduler.Quartz.PauseTrigger(new TriggerKey(key.Name, Group), context.CancellationToken).ConfigureAwait(false);
+        await (await scheduler.QuartzAsync(context.CancellationToken).ConfigureAwait(false)).PauseTrigger(new TriggerKey(key.Name, Group), context.CancellationToken).ConfigureAwait(false);
         _log.Information("Recurring message {Schedule} paused", key.Name);
     }
 
@@ -96,7 +96,7 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
     public async Task Consume(ConsumeContext<ResumeScheduledRecurringMessage> context)
     {
         var key = RecurringKey(context.Message.ScheduleId, context.Message.ScheduleGroup);
-        await scheduler.Quartz.ResumeTrigger(new TriggerKey(key.Name, Group), context.CancellationToken).ConfigureAwait(false);
+        await (await scheduler.QuartzAsync(context.CancellationToken).ConfigureAwait(false)).ResumeTrigger(new TriggerKey(key.Name, Group), context.CancellationToken).ConfigureAwait(false);
         _log.Information("Recurring message {Schedule} resumed", key.Name);
     }
 

@@ -85,7 +85,7 @@ public sealed class SchedulerSync(JobScheduler scheduler, IDocumentStore store, 
             jobs = await session.Query<ScheduledJob>().ToListAsync(cancellation).ConfigureAwait(false);
         foreach (var job in jobs) await ApplyAsync(job.Name, cancellation).ConfigureAwait(false);
         var names = jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var key in await scheduler.Quartz.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(JobScheduler.ConfiguredGroup), cancellation).ConfigureAwait(false))
+        foreach (var key in await (await scheduler.QuartzAsync(cancellation).ConfigureAwait(false)).GetJobKeys(GroupMatcher<JobKey>.GroupEquals(JobScheduler.ConfiguredGroup), cancellation).ConfigureAwait(false))
             if (!names.Contains(key.Name)) await ApplyAsync(key.Name, cancellation).ConfigureAwait(false);
     }
 
@@ -95,7 +95,7 @@ public sealed class SchedulerSync(JobScheduler scheduler, IDocumentStore store, 
         ScheduledJob? job;
         await using (var session = store.QuerySession())
             job = await session.LoadAsync<ScheduledJob>(name, cancellation).ConfigureAwait(false);
-        var quartz = scheduler.Quartz;
+        var quartz = await scheduler.QuartzAsync(cancellation).ConfigureAwait(false);
         var key = new JobKey(name, JobScheduler.ConfiguredGroup);
         var stored = await quartz.GetJobDetail(key, cancellation).ConfigureAwait(false);
         if (job is null)
