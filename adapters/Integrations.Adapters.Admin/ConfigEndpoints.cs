@@ -19,17 +19,7 @@ namespace Integrations.Adapters.Admin;
 public static class ConfigEndpoints
 {
     /// <summary>snake_case in and out; unknown fields are errors, so a typo never passes silently.</summary>
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        // The CLI sends key=value fields as text: "5" binds to a number.
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        // Answers are read by people too: 'quotes' and <paths> stay as they are.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    internal static readonly JsonSerializerOptions Json = ConfigJson.Options;
 
     /// <summary>Maps the configuration endpoints onto the admin group.</summary>
     public static void MapConfigEndpoints(this RouteGroupBuilder admin)
@@ -47,6 +37,7 @@ public static class ConfigEndpoints
 
         MapKind<ScheduledJob>(admin, "/scheduler", j => j, null, SchedulerEndpoints.ReadAfter);
         admin.MapSchedulerEndpoints();
+        admin.MapEnvironmentEndpoints();
     }
 
     /// <summary>
@@ -164,17 +155,13 @@ public static class ConfigEndpoints
     {
         error = null;
         value = default!;
-        try
+        if (ConfigJson.TryBind(typeof(T), body, out var bound, out var wrong))
         {
-            value = body.Deserialize<T>(Json)!;
+            value = (T)bound;
             return true;
         }
-        catch (JsonException e)
-        {
-            var field = e.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : FieldOf(e.Message);
-            error = Rejected(400, kind, field, Explain(e.Message));
-            return false;
-        }
+        error = Rejected(400, kind, wrong!.Field, wrong.Message);
+        return false;
     }
 
     private static string? Take(JsonObject body, string field)
@@ -182,20 +169,6 @@ public static class ConfigEndpoints
         if (!body.Remove(field, out var value)) return null;
         return value is JsonValue v && v.TryGetValue<string>(out var text) ? text : "";
     }
-
-    // "The JSON property 'x' could not be mapped to any .NET member …" → "unknown field"
-    private static string FieldOf(string message)
-    {
-        var start = message.IndexOf('\'');
-        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
-        return end > start ? message[(start + 1)..end] : "$";
-    }
-
-    private static string Explain(string message) =>
-        message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown field"
-        : message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type"
-        : message.Contains("null", StringComparison.OrdinalIgnoreCase) ? "must not be null"
-        : message.Split(" Path:")[0];
 
     internal static IResult NotFound(string kind, string name) => Error(404, $"no {kind} named '{name}'");
 

@@ -11,8 +11,10 @@ public sealed class ConfigKind
     internal ConfigKind(string name, Type type,
         Func<IQuerySession, string, CancellationToken, Task<IConfigObject?>> load,
         Func<IQuerySession, CancellationToken, Task<IReadOnlyList<IConfigObject>>> loadAll,
-        Action<StoreOptions> configure)
+        Action<StoreOptions> configure, Action<IDocumentSession, IConfigObject> store, Action<IDocumentSession, string> delete)
     {
+        Store = store;
+        Delete = delete;
         Name = name;
         Type = type;
         Load = load;
@@ -27,6 +29,8 @@ public sealed class ConfigKind
     internal Func<IQuerySession, string, CancellationToken, Task<IConfigObject?>> Load { get; }
     internal Func<IQuerySession, CancellationToken, Task<IReadOnlyList<IConfigObject>>> LoadAll { get; }
     internal Action<StoreOptions> Configure { get; }
+    internal Action<IDocumentSession, IConfigObject> Store { get; }
+    internal Action<IDocumentSession, string> Delete { get; }
 }
 
 /// <summary>The kinds of configuration object a node keeps; each is stored by name.</summary>
@@ -58,9 +62,14 @@ public sealed class ConfigKinds
         _kinds[name] = new ConfigKind(name, typeof(T),
             async (session, id, ct) => await session.LoadAsync<T>(id, ct).ConfigureAwait(false),
             async (session, ct) => (await session.Query<T>().ToListAsync(ct).ConfigureAwait(false)).Cast<IConfigObject>().ToList(),
-            options => options.Schema.For<T>().Identity(x => x.Name));
+            options => options.Schema.For<T>().Identity(x => x.Name),
+            (session, value) => session.Store((T)value),
+            (session, name) => session.Delete<T>(name));
         return this;
     }
+
+    /// <summary>The kind of <paramref name="type"/>.</summary>
+    public ConfigKind Of(Type type) => _kinds[NameOf(type)];
 
     /// <summary>Finds a kind by name.</summary>
     public bool TryGet(string name, out ConfigKind kind) => _kinds.TryGetValue(name, out kind!);

@@ -30,6 +30,16 @@ public sealed class ConfigRejectedException(int status, string kind, string name
 public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog, NodeEndpoints nodeEndpoints)
 {
     private static readonly string[] ChannelMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    private IReadOnlySet<string> _coming = new HashSet<string>();
+
+    /// <summary>
+    /// The same rules against a configuration that is not the node's yet: <paramref name="planned"/> (the view with a
+    /// batch of changes laid over it), with <paramref name="comingServices"/> counted as existing.
+    /// </summary>
+    public ConfigRules For(ConfigView planned, IReadOnlySet<string> comingServices) =>
+        new(planned, catalog, nodeEndpoints) { _coming = comingServices };
+
+    private bool ServiceExists(string name) => catalog.TryGet(name, out _) || _coming.Contains(name);
 
     /// <summary>The problems of <paramref name="value"/>; empty when it may be stored.</summary>
     public IReadOnlyList<FieldError> Check(IConfigObject value)
@@ -46,11 +56,11 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
             case ChannelRest c: CheckChannel(c, errors); break;
             case ScheduledJob j:
                 if (string.IsNullOrWhiteSpace(j.Service)) errors.Add(new("service", "is required"));
-                else if (!catalog.TryGet(j.Service, out _)) errors.Add(new("service", $"no service named '{j.Service}'"));
+                else if (!ServiceExists(j.Service)) errors.Add(new("service", $"no service named '{j.Service}'"));
                 Scheduling.JobSchedules.Check(j, errors);
                 break;
             case ServiceSettings x:
-                if (!catalog.TryGet(x.Name, out _)) errors.Add(new("name", $"no service named '{x.Name}'"));
+                if (!ServiceExists(x.Name)) errors.Add(new("name", $"no service named '{x.Name}'"));
                 if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));
                 break;
         }
@@ -126,7 +136,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
     private void CheckChannel(ChannelRest c, List<FieldError> errors)
     {
         if (string.IsNullOrWhiteSpace(c.Service)) errors.Add(new("service", "is required"));
-        else if (!catalog.TryGet(c.Service, out _)) errors.Add(new("service", $"no service named '{c.Service}'"));
+        else if (!ServiceExists(c.Service)) errors.Add(new("service", $"no service named '{c.Service}'"));
 
         if (!c.UrlPath.StartsWith('/')) errors.Add(new("url_path", "must start with /"));
         else if (ParseTemplate(c.UrlPath) is { } problem) errors.Add(new("url_path", problem));

@@ -10,7 +10,7 @@ namespace Integrations.Bus.Config;
 /// Changes configuration: commits to Marten, applies the change to this node, then announces it on the bus
 /// (<see cref="ConfigChanged"/>) so every other node applies it too, without a restart.
 /// </summary>
-public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, ConfigView view, ConfigRules rules, NodeOptions node,
+public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, ConfigView view, ConfigRules rules, ConfigKinds kinds, NodeOptions node,
     IEnumerable<IConfigApplier> appliers, ILogger log)
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
@@ -64,6 +64,35 @@ public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, Conf
         await ApplyAsync(kind, name, cancellation).ConfigureAwait(false);
         await AnnounceAsync(new ConfigChanged { Kind = kind, Name = name, Deleted = true, Node = node.NodeName }, cancellation).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="puts"/> and deletes <paramref name="deletes"/> in one transaction: all or nothing. The
+    /// caller has checked them together (<see cref="ConfigRules.For"/>). Then each is applied here and announced,
+    /// in the order given.
+    /// </summary>
+    public async Task ApplyBatchAsync(IReadOnlyList<IConfigObject> puts, IReadOnlyList<(string Kind, string Name)> deletes, CancellationToken cancellation)
+    {
+        await using (var session = store.LightweightSession())
+        {
+            foreach (var value in puts) kinds.Of(value.GetType()).Store(session, value);
+            foreach (var (kind, name) in deletes)
+                if (kinds.TryGet(kind, out var k)) k.Delete(session, name);
+            await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+        }
+        foreach (var value in puts)
+        {
+            var kind = ConfigKinds.NameOf(value.GetType());
+            view.Put(kind, value);
+            await ApplyAsync(kind, value.Name, cancellation).ConfigureAwait(false);
+            await AnnounceAsync(new ConfigChanged { Kind = kind, Name = value.Name, Node = node.NodeName }, cancellation).ConfigureAwait(false);
+        }
+        foreach (var (kind, name) in deletes)
+        {
+            view.Remove(kind, name);
+            await ApplyAsync(kind, name, cancellation).ConfigureAwait(false);
+            await AnnounceAsync(new ConfigChanged { Kind = kind, Name = name, Deleted = true, Node = node.NodeName }, cancellation).ConfigureAwait(false);
+        }
     }
 
     // What a change sets going beyond the view (the scheduler's store) is done before the caller hears "saved".

@@ -29,6 +29,19 @@ public sealed class ConfigView
             ? objects.Values.Cast<T>().OrderBy(o => o.Name, StringComparer.Ordinal).ToList()
             : [];
 
+    /// <summary>A copy to lay planned changes over; it raises no events and nothing reads it but the caller.</summary>
+    public ConfigView Copy()
+    {
+        var copy = new ConfigView();
+        foreach (var (kind, objects) in _kinds)
+            copy._kinds[kind] = new ConcurrentDictionary<string, IConfigObject>(objects, StringComparer.Ordinal);
+        return copy;
+    }
+
+    /// <summary>Every object of every kind, by kind.</summary>
+    public IEnumerable<(string Kind, IConfigObject Value)> Everything() =>
+        _kinds.SelectMany(k => k.Value.Values.Select(v => (k.Key, v)));
+
     internal void Put(string kind, IConfigObject value)
     {
         var objects = _kinds.GetOrAdd(kind, _ => new(StringComparer.Ordinal));
@@ -40,7 +53,8 @@ public sealed class ConfigView
         Changed?.Invoke(kind, value.Name, value);
     }
 
-    private static bool SameContent(IConfigObject a, IConfigObject b) =>
+    /// <summary>Whether two objects say the same, field by field (records holding lists are never Equals).</summary>
+    public static bool SameContent(IConfigObject a, IConfigObject b) =>
         a.Equals(b) || (a.GetType() == b.GetType()
             && System.Text.Json.JsonSerializer.Serialize(a, a.GetType()) == System.Text.Json.JsonSerializer.Serialize(b, b.GetType()));
 

@@ -102,6 +102,42 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
         return deployment;
     }
 
+    /// <summary>
+    /// Compiles <paramref name="files"/> without deploying them: the services they hold, and whether exactly these
+    /// sources serve all of them already (then deploying them again would change nothing).
+    /// </summary>
+    /// <exception cref="DeploymentRejectedException">Compile errors, or no service in the sources.</exception>
+    public async Task<(IReadOnlyList<string> Services, bool Serving)> PlanAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellation)
+    {
+        if (files.Count == 0) throw new DeploymentRejectedException("nothing to deploy: give one or more .cs files", []);
+        var hash = Hash(files);
+        var (assembly, errors) = Compiled(hash, files);
+        if (assembly is null) throw new DeploymentRejectedException($"{errors.Count} compile error(s); nothing was deployed", errors);
+        var names = Describe(assembly, "deployed", out var problems).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+        if (problems.Count > 0) throw new DeploymentRejectedException("the sources are not deployable; nothing was deployed", problems);
+        await using var session = store.QuerySession();
+        foreach (var name in names)
+        {
+            if (!catalog.TryGet(name, out var serving) || !serving.Origin.StartsWith("deployed v", StringComparison.Ordinal)
+                || !long.TryParse(serving.Origin[10..], out var version)
+                || (await session.LoadAsync<ServiceDeployment>(IdOf(version), cancellation).ConfigureAwait(false))?.Hash != hash)
+                return (names, false);
+        }
+        return (names, true);
+    }
+
+    /// <summary>The deployments that serve at least one service now, oldest first, with their sources.</summary>
+    public async Task<IReadOnlyList<ServiceDeployment>> ServingAsync(CancellationToken cancellation)
+    {
+        var versions = catalog.All.Select(s => s.Origin).Where(o => o.StartsWith("deployed v", StringComparison.Ordinal))
+            .Select(o => long.TryParse(o[10..], out var v) ? v : -1).Where(v => v > 0).Distinct().Order().ToList();
+        await using var session = store.QuerySession();
+        var found = new List<ServiceDeployment>();
+        foreach (var version in versions)
+            if (await session.LoadAsync<ServiceDeployment>(IdOf(version), cancellation).ConfigureAwait(false) is { } deployment) found.Add(deployment);
+        return found;
+    }
+
     /// <summary>The source files of the deployment serving <paramref name="service"/>, or null for a built-in service.</summary>
     public async Task<IReadOnlyList<SourceFile>?> SourceOfAsync(ServiceDefinition service, CancellationToken cancellation)
     {

@@ -71,6 +71,8 @@ public static class NodeServices
         services.AddSingleton<ConfigView>();
         services.AddSingleton<ConfigStore>();
         services.AddSingleton<ConfigRules>();
+        services.AddSingleton<Config.Environment.EnvironmentImport>();
+        services.AddSingleton<Config.Environment.EnvironmentExport>();
         services.AddSingleton<NodeEndpoints>();
         services.AddSingleton<ConfigSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
