@@ -77,6 +77,12 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Env.Or("ESB_DATA_DIR", defaults.DataDirectory),
         };
 
+        var import = new Option<string?>("--import")
+        {
+            Description = "A YAML environment file (as esb export writes) to apply at start and again whenever it changes; Esb_Env.NAME values come from the node's environment (env ESB_IMPORT).",
+            DefaultValueFactory = _ => Env.Get("ESB_IMPORT"),
+        };
+
         var command = new Command("serve", """
             Run a node: channels, the admin API, and workers for every service, on the RabbitMQ backbone and the
             PostgreSQL config store. Nodes pointed at the same RabbitMQ and PostgreSQL form a cluster.
@@ -84,7 +90,7 @@ internal static class ServeCommand
             prints it once and keeps it in the data directory.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir,
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -106,6 +112,7 @@ internal static class ServeCommand
                     LogToConsole = !parse.GetValue(quiet),
                     DataDirectory = parse.GetValue(dataDir)!,
                     PickupDirectory = parse.GetValue(pickup),
+                    ImportFile = parse.GetValue(import),
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                 };
                 options.Validate();

@@ -50,6 +50,9 @@ public sealed class NodeOptions
     /// <summary>Folder whose .cs files the node deploys when they are written; null watches none.</summary>
     public string? PickupDirectory { get; set; } = Path.Combine("pickup", "services");
 
+    /// <summary>A YAML environment file applied at start and whenever it changes; null for none.</summary>
+    public string? ImportFile { get; set; }
+
     /// <summary>Folder for the node's local files (the generated admin password).</summary>
     public string DataDirectory { get; set; } = ".esb";
 

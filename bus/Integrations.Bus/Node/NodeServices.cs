@@ -48,6 +48,8 @@ public static class NodeServices
         services.AddHostedService<PickupFolder>();
         if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceQueues>();
         AddScheduler(services, options);
+        // Last: the environment file may deploy services and schedule jobs.
+        if (options.ImportFile is not null) services.AddHostedService<Config.Environment.EnvironmentFileWatcher>();
         return services;
     }
 

@@ -179,7 +179,7 @@ public static partial class EnvironmentYaml
             var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, relative));
             try
             {
-                services.Add(new SourceFile(relative.Replace('\\', '/'), File.ReadAllText(full)));
+                services.Add(new SourceFile(System.IO.Path.GetFileName(full), File.ReadAllText(full)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
