@@ -7,6 +7,7 @@ var root = new RootCommand("esb — Integrations, an enterprise service bus for 
     InvokeCommand.Create(),
     DeployCommand.Create(),
     VersionCommand.Create(),
+    ApiTestCommand.Create(),
 };
 foreach (var command in DeployCommand.Others()) root.Subcommands.Add(command);
 foreach (var command in ConfigCommands.Create()) root.Subcommands.Add(command);
