@@ -18,7 +18,8 @@ public sealed record StepDefinition(string Phrase, Regex Pattern, Func<ScenarioC
 /// </summary>
 public static class Vocabulary
 {
-    private const string Q = "\"(?<v>[^\"]*)\"";
+    // A quoted value; \" inside it stands for a quote, \\ for a backslash.
+    private const string Q = "\"(?<v>(?:[^\"\\\\]|\\\\.)*)\"";
 
     /// <summary>Every sentence, in the order the README lists them.</summary>
     public static IReadOnlyList<StepDefinition> Steps { get; } = Build();
@@ -30,7 +31,7 @@ public static class Vocabulary
             steps.Add(new(phrase, new Regex("^" + pattern + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), run));
         void Sync(string phrase, string pattern, Action<ScenarioContext, Match> run) =>
             Add(phrase, pattern, (c, m, _) => { run(c, m); return Task.CompletedTask; });
-        string V(ScenarioContext c, Match m, string group = "v") => c.Resolve(m.Groups[group].Value);
+        string V(ScenarioContext c, Match m, string group = "v") => c.Resolve(Unescape(m.Groups[group].Value));
 
         // The request.
         Sync("address \"…\"", $"address {Q}", (c, m) => c.Address = V(c, m));
@@ -53,7 +54,7 @@ public static class Vocabulary
             if (!File.Exists(path)) throw new StepFailedException($"request \"{m.Groups["v"].Value}\": no such file ({path})");
             c.RawBody = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
         });
-        Sync("request is \"…\"", "request is \"(?<v>.*)\"", (c, m) => c.RawBody = V(c, m));
+        Sync("request is \"…\"", $"request is {Q}", (c, m) => c.RawBody = V(c, m));
         InRequest("is \"…\"", $"is {Q}", (c, m) => JsonValue.Create(V(c, m)));
         InRequest("is an integer \"…\"", $"is an integer {Q}", (c, m) =>
             long.TryParse(V(c, m), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : throw new StepFailedException($"\"{V(c, m)}\" is not an integer"));
@@ -136,7 +137,7 @@ public static class Vocabulary
         PathCheck("is false", "is false", (_, _, value) => { if (value?.GetValueKind() != JsonValueKind.False) throw Mismatch("false", value); });
         PathCheck("is null", "is null", (_, _, value) => { if (value is not null) throw Mismatch("null", value); });
 
-        Sync("response is equal to \"…\"", "response is equal to \"(?<v>.*)\"", (c, m) => SameBody(c, V(c, m)));
+        Sync("response is equal to \"…\"", $"response is equal to {Q}", (c, m) => SameBody(c, V(c, m)));
         Add("response is equal to that from \"FILE\"", $"response is equal to that from {Q}", async (c, m, ct) =>
         {
             var path = Path.Combine(c.FeatureDirectory, V(c, m));
@@ -176,7 +177,7 @@ public static class Vocabulary
                 var response = Answer(c);
                 var actual = response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
                     ? string.Join(", ", values) : null;
-                var expected = m.Groups["v"].Success ? c.Resolve(m.Groups["v"].Value) : "";
+                var expected = m.Groups["v"].Success ? c.Resolve(Unescape(m.Groups["v"].Value)) : "";
                 if (!holds(actual, expected))
                     throw new StepFailedException($"header {name}", describe + (m.Groups["v"].Success ? Quote(expected) : ""), actual is null ? "(no such header)" : Quote(actual));
             });
@@ -189,7 +190,7 @@ public static class Vocabulary
                 try
                 {
                     if (!JsonPointer.TryGet(c.ResponseJson(), pointer, out value))
-                        throw new StepFailedException($"path {pointer}", phrase.Replace("\"…\"", Quote(m.Groups["v"].Success ? c.Resolve(m.Groups["v"].Value) : "")), "(no such path in the response)");
+                        throw new StepFailedException($"path {pointer}", phrase.Replace("\"…\"", Quote(m.Groups["v"].Success ? c.Resolve(Unescape(m.Groups["v"].Value)) : "")), "(no such path in the response)");
                 }
                 catch (FormatException e)
                 {
@@ -239,6 +240,8 @@ public static class Vocabulary
     };
 
     private static string Quote(string text) => "\"" + text + "\"";
+
+    private static string Unescape(string text) => text.Contains('\\') ? Regex.Replace(text, @"\\(.)", "$1") : text;
 
     private static List<string> List(string text) =>
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
