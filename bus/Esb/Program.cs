@@ -12,4 +12,5 @@ var root = new RootCommand("esb — Integrations, an enterprise service bus for 
 foreach (var command in DeployCommand.Others()) root.Subcommands.Add(command);
 foreach (var command in ConfigCommands.Create()) root.Subcommands.Add(command);
 foreach (var command in EnvironmentCommands.Create()) root.Subcommands.Add(command);
-return await root.Parse(args).InvokeAsync();
+// "@smoke" is a tag and "@config" a value here, never a response file.
+return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();
