@@ -35,6 +35,10 @@ public static class ConfigEndpoints
 
         MapKind<ChannelRest>(admin, "/channels/rest", c => c, null);
 
+        MapKind<ConnectionAmqp>(admin, "/connections/amqp", c => c, null);
+        MapKind<ChannelAmqp>(admin, "/channels/amqp", c => c, null);
+        MapKind<OutgoingAmqp>(admin, "/outgoing/amqp", o => o, null);
+
         MapKind<ScheduledJob>(admin, "/scheduler", j => j, null, SchedulerEndpoints.ReadAfter);
         admin.MapSchedulerEndpoints();
         admin.MapEnvironmentEndpoints();

@@ -76,7 +76,35 @@ internal static class ConfigCommands
         scheduler.Subcommands.Add(JobAction("pause", "pause", "Pause a job: no runs until it is resumed."));
         scheduler.Subcommands.Add(JobAction("resume", "resume", "Resume a paused job; runs it missed follow its misfire policy."));
         scheduler.Subcommands.Add(Runs());
-        return [security, outgoing, channel, scheduler];
+
+        var connectionAmqp = Kind("connection-amqp", "admin/connections/amqp", "connections to RabbitMQ brokers (AMQP 0-9-1), for AMQP channels and outgoing connections", """
+              name          the connection's name
+              address       amqp://host:5672/vhost or amqps://… (TLS); leave out for the backbone's broker
+              security      a basic_auth security definition with the broker's user and password
+              heartbeat_seconds   (default 30)
+              tls_verify    true | false (default true)
+              is_active     true | false
+            """, "esb connection-amqp create name=Partner address=amqp://mq.example.com:5672/orders security=\"Partner MQ\"");
+        var channelAmqp = Kind("channel-amqp", "admin/channels/amqp", "AMQP channels: queues consumed into services", """
+              name          the channel's name
+              connection    a connection_amqp
+              queue         the queue consumed (declared durable when missing)
+              service       the service each message invokes (the body as input; ctx.Properties has the rest)
+              prefetch      messages each consumer holds at a time (default 10)
+              consumers     consumers on each edge node (default 1)
+              retries       tries again after a failure (5xx) before the dead-letter queue (default 2)
+              dead_letter_queue   where failed messages go with the reason (default <queue>.dead)
+              is_active     true | false
+            """, "esb channel-amqp create name=Orders connection=Backbone queue=orders.in service=orders.place");
+        var outgoingAmqp = Kind("outgoing-amqp", "admin/outgoing/amqp", "outgoing AMQP connections: services publish with ctx.Out.Amqp[\"NAME\"]", """
+              name          the connection's name, as services use it
+              connection    a connection_amqp
+              exchange      the exchange (default: the default exchange, where the routing key is a queue's name)
+              routing_key   the routing key when the service gives none
+              persistent    true | false (default true)
+              is_active     true | false
+            """, "esb outgoing-amqp create name=Invoices connection=Backbone routing_key=invoices.out");
+        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp];
     }
 
     private static Command Kind(string name, string path, string what, string fields, string example)

@@ -1,4 +1,5 @@
 using Integrations.Adapters.Admin;
+using Integrations.Adapters.Amqp;
 using Integrations.Adapters.Http;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Logging;
@@ -46,6 +47,7 @@ public static class EsbNode
         foreach (var (method, path, handle) in TutorialSystems.Endpoints)
             builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
         if (dashboard) builder.Services.AddAdminApi();
+        if (edge) builder.Services.AddHostedService<AmqpChannels>();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(logger.Dispose);

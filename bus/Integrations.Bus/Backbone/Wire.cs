@@ -14,7 +14,7 @@ internal static class Wire
     public const string DirectReplyTo = "amq.rabbitmq.reply-to";
     private const string Service = "esb-service", Cid = "esb-cid", Channel = "esb-channel", Caller = "esb-caller",
         Deadline = "esb-deadline", Status = "esb-status", Error = "esb-error", Headers = "esb-headers",
-        ReportTo = "esb-report-to", Started = "esb-started", DurationUs = "esb-duration-us";
+        ReportTo = "esb-report-to", Properties = "esb-properties", Started = "esb-started", DurationUs = "esb-duration-us";
 
     public static BasicProperties CallProperties(InvokeService call, bool waiting, string? correlationId)
     {
@@ -27,6 +27,7 @@ internal static class Wire
         if (call.Caller is not null) headers[Caller] = call.Caller;
         if (call.Deadline != default) headers[Deadline] = call.Deadline.ToUnixTimeMilliseconds();
         if (call.ReportTo is not null) headers[ReportTo] = call.ReportTo;
+        if (call.Properties is { Count: > 0 } p) headers[Properties] = JsonSerializer.Serialize(p);
         var properties = new BasicProperties
         {
             ContentType = "application/json",
@@ -57,6 +58,7 @@ internal static class Wire
             Deadline = headers is not null && headers.TryGetValue(Deadline, out var d) && d is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : default,
             Input = body.Length == 0 ? "{}" : Encoding.UTF8.GetString(body.Span),
             ReportTo = Text(headers, ReportTo),
+            Properties = Text(headers, Properties) is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null,
         };
     }
 

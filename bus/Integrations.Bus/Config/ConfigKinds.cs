@@ -45,7 +45,10 @@ public sealed class ConfigKinds
         .Add<SecurityDefinition>()
         .Add<OutgoingRest>()
         .Add<ChannelRest>()
-        .Add<ScheduledJob>();
+        .Add<ScheduledJob>()
+        .Add<ConnectionAmqp>()
+        .Add<ChannelAmqp>()
+        .Add<OutgoingAmqp>();
 
     /// <summary>All kinds.</summary>
     public IReadOnlyCollection<ConfigKind> All => _kinds.Values;

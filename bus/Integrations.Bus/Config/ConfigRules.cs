@@ -59,6 +59,25 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 else if (!ServiceExists(j.Service)) errors.Add(new("service", $"no service named '{j.Service}'"));
                 Scheduling.JobSchedules.Check(j, errors);
                 break;
+            case ConnectionAmqp a: CheckConnection(a, errors); break;
+            case ChannelAmqp a:
+                if (string.IsNullOrWhiteSpace(a.Service)) errors.Add(new("service", "is required"));
+                else if (!ServiceExists(a.Service)) errors.Add(new("service", $"no service named '{a.Service}'"));
+                CheckConnectionName(a.Connection, errors);
+                if (string.IsNullOrWhiteSpace(a.Queue) || a.Queue.Length > 255) errors.Add(new("queue", "is required: the queue's name (at most 255 characters)"));
+                else if (a.Queue.StartsWith("amq.", StringComparison.Ordinal)) errors.Add(new("queue", "names starting with amq. are the broker's own"));
+                if (a.Prefetch is < 1 or > 10_000) errors.Add(new("prefetch", "must be from 1 to 10000"));
+                if (a.Consumers is < 1 or > 64) errors.Add(new("consumers", "must be from 1 to 64"));
+                if (a.Retries is < 0 or > 20) errors.Add(new("retries", "must be from 0 to 20"));
+                if (a.DeadLetterQueue is { } dead && (dead.Length is 0 or > 255 || dead == a.Queue)) errors.Add(new("dead_letter_queue", "must be a queue name other than the channel's queue, or left out for <queue>.dead"));
+                if (view.All<ChannelAmqp>().FirstOrDefault(o => o.Name != a.Name && o.Connection == a.Connection && o.Queue == a.Queue) is { } other)
+                    errors.Add(new("queue", $"channel_amqp '{other.Name}' consumes {a.Queue} on the same connection already"));
+                break;
+            case OutgoingAmqp o:
+                CheckConnectionName(o.Connection, errors);
+                if (o.Exchange.Length > 255) errors.Add(new("exchange", "must be at most 255 characters"));
+                if (o.RoutingKey.Length > 255) errors.Add(new("routing_key", "must be at most 255 characters"));
+                break;
             case ServiceSettings x:
                 if (!ServiceExists(x.Name)) errors.Add(new("name", $"no service named '{x.Name}'"));
                 if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));
@@ -74,6 +93,12 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
         [
             .. view.All<ChannelRest>().Where(c => c.Security == s.Name).Select(c => $"channel_rest '{c.Name}'"),
             .. view.All<OutgoingRest>().Where(o => o.Security == s.Name).Select(o => $"outgoing_rest '{o.Name}'"),
+            .. view.All<ConnectionAmqp>().Where(c => c.Security == s.Name).Select(c => $"connection_amqp '{c.Name}'"),
+        ],
+        ConnectionAmqp c =>
+        [
+            .. view.All<ChannelAmqp>().Where(x => x.Connection == c.Name).Select(x => $"channel_amqp '{x.Name}'"),
+            .. view.All<OutgoingAmqp>().Where(x => x.Connection == c.Name).Select(x => $"outgoing_amqp '{x.Name}'"),
         ],
         _ => [],
     };
@@ -92,6 +117,8 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 errors.Add(new("type", $"oauth is for outgoing connections, but {user} checks its callers with this definition"));
             if (user.StartsWith("outgoing_rest", StringComparison.Ordinal) && s.Type == SecurityDefinition.Jwt)
                 errors.Add(new("type", $"jwt checks callers, but {user} presents this definition to another system"));
+            if (user.StartsWith("connection_amqp", StringComparison.Ordinal) && s.Type != SecurityDefinition.BasicAuth)
+                errors.Add(new("type", $"{user} logs in to its broker with this definition's user and password: it must stay basic_auth"));
         }
         switch (s.Type)
         {
@@ -109,6 +136,30 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 if (string.IsNullOrWhiteSpace(s.ClientId)) errors.Add(new("client_id", "is required for oauth"));
                 break;
         }
+    }
+
+    private void CheckConnection(ConnectionAmqp c, List<FieldError> errors)
+    {
+        if (c.Address is { } address)
+        {
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
+                errors.Add(new("address", $"'{address}' is not an amqp:// or amqps:// address (amqp://host:5672/vhost), or leave it out for the backbone's broker"));
+            else if (uri.UserInfo.Length > 0)
+                errors.Add(new("address", "must not carry a user or password; put them in a basic_auth security definition"));
+        }
+        if (c.HeartbeatSeconds is < 1 or > 3600) errors.Add(new("heartbeat_seconds", "must be from 1 to 3600"));
+        if (c.Security is { } name)
+        {
+            var definition = view.Find<SecurityDefinition>(name);
+            if (definition is null) errors.Add(new("security", $"no security definition named '{name}'"));
+            else if (definition.Type != SecurityDefinition.BasicAuth) errors.Add(new("security", $"'{name}' is {definition.Type}; a broker's user and password are a basic_auth definition"));
+        }
+    }
+
+    private void CheckConnectionName(string name, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(name)) errors.Add(new("connection", "is required: a connection_amqp"));
+        else if (view.Find<ConnectionAmqp>(name) is null) errors.Add(new("connection", $"no connection_amqp named '{name}'"));
     }
 
     private void CheckOutgoing(OutgoingRest o, List<FieldError> errors)

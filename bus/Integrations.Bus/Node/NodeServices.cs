@@ -39,7 +39,9 @@ public static class NodeServices
         services.AddSingleton<HttpPool>();
         services.AddSingleton<OAuthTokens>();
         services.AddSingleton<RestConnections>();
-        services.AddSingleton<IOutgoingConnections>(sp => sp.GetRequiredService<RestConnections>());
+        services.AddSingleton<AmqpBrokers>();
+        services.AddSingleton<AmqpOutgoing>();
+        services.AddSingleton<IOutgoingConnections, OutgoingConnections>();
 
         AddConfigStore(services, options);
         AddBackbone(services, options);

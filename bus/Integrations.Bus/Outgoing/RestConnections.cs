@@ -28,13 +28,12 @@ namespace Integrations.Bus.Outgoing;
 /// and its answer logged under the cid.
 /// </summary>
 public sealed partial class RestConnections(ConfigView config, SecurityDefinitions security, OAuthTokens tokens, HttpPool pool, ILogger log)
-    : IOutgoingConnections
 {
     private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.General);
     private readonly ConditionalWeakTable<OutgoingRest, HttpClient> _clients = new();
     private readonly ILogger _log = log.ForContext("SourceContext", "rest-out");
 
-    /// <inheritdoc />
+    /// <summary>Sends <paramref name="request"/> on the connection named <paramref name="name"/> for the call of <paramref name="context"/>.</summary>
     public async Task<RestResponse> SendRestAsync(string name, RestRequest request, ServiceContext context)
     {
         var connection = config.Find<OutgoingRest>(name)

@@ -28,4 +28,7 @@ public sealed record InvokeService
     /// this way). Null for none.
     /// </summary>
     public string? ReportTo { get; init; }
+
+    /// <summary>What the channel knows of the message besides its body (an AMQP message's routing key, headers, ids…).</summary>
+    public IReadOnlyDictionary<string, string>? Properties { get; init; }
 }

@@ -14,6 +14,20 @@ public sealed class Outgoing
         _context = context;
         _connections = connections;
         Rest = new RestConnections(this);
+        Amqp = new AmqpConnections(this);
+    }
+
+    /// <summary>Outgoing AMQP connections: <c>ctx.Out.Amqp["Orders"]</c>.</summary>
+    public AmqpConnections Amqp { get; }
+
+    /// <summary>Outgoing AMQP connections by name.</summary>
+    public sealed class AmqpConnections
+    {
+        private readonly Outgoing _outgoing;
+        internal AmqpConnections(Outgoing outgoing) => _outgoing = outgoing;
+
+        /// <summary>The connection named <paramref name="name"/>.</summary>
+        public AmqpConnection this[string name] => new(name, _outgoing._connections, _outgoing._context);
     }
 
     /// <summary>Outgoing REST connections: <c>ctx.Out.Rest["CRM"]</c>.</summary>
@@ -75,6 +89,36 @@ public readonly struct RestConnection
     public Task<RestResponse> SendAsync(HttpMethod method, object? query = null, object? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
         _connections.SendRestAsync(Name, new RestRequest(method, query, body, headers), _context);
 }
+
+/// <summary>One outgoing AMQP connection, as a service uses it: publishes with the broker's confirmation.</summary>
+public readonly struct AmqpConnection
+{
+    private readonly IOutgoingConnections _connections;
+    private readonly ServiceContext _context;
+
+    internal AmqpConnection(string name, IOutgoingConnections connections, ServiceContext context)
+    {
+        Name = name;
+        _connections = connections;
+        _context = context;
+    }
+
+    /// <summary>The connection's name.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Publishes <paramref name="body"/> (JSON; a string as it is) to the connection's exchange, with
+    /// <paramref name="routingKey"/> (else the connection's), extra <paramref name="headers"/> and ids; returns once
+    /// the broker confirmed it. The message carries the call's cid in <c>esb-cid</c>.
+    /// </summary>
+    /// <exception cref="OutgoingCallException">The broker could not be reached or refused the message (502).</exception>
+    public Task PublishAsync(object? body, string? routingKey = null, IReadOnlyDictionary<string, string>? headers = null,
+        string? messageId = null, string? correlationId = null) =>
+        _connections.PublishAmqpAsync(Name, new AmqpMessage(body, routingKey, headers, messageId, correlationId), _context);
+}
+
+/// <summary>What a service publishes on an outgoing AMQP connection.</summary>
+public sealed record AmqpMessage(object? Body, string? RoutingKey, IReadOnlyDictionary<string, string>? Headers, string? MessageId, string? CorrelationId);
 
 /// <summary>What a service asks of an outgoing REST connection.</summary>
 /// <param name="Method">The HTTP method.</param>
@@ -155,4 +199,7 @@ public interface IOutgoingConnections
 {
     /// <summary>Sends a request on the REST connection named <paramref name="name"/>.</summary>
     Task<RestResponse> SendRestAsync(string name, RestRequest request, ServiceContext context);
+
+    /// <summary>Publishes on the AMQP connection named <paramref name="name"/>.</summary>
+    Task PublishAmqpAsync(string name, AmqpMessage message, ServiceContext context);
 }

@@ -37,6 +37,15 @@ public sealed class ServiceContext
     /// <summary>Who called, as the channel authenticated them, if it did.</summary>
     public string? Caller => _request.Caller;
 
+    /// <summary>
+    /// What the channel knows of the message besides its input: for an AMQP channel <c>amqp.routing_key</c>,
+    /// <c>amqp.exchange</c>, <c>amqp.message_id</c>, <c>amqp.correlation_id</c>, <c>amqp.reply_to</c> and each header as
+    /// <c>amqp.header.NAME</c>; empty for calls that have none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Properties => _request.Properties ?? NoProperties;
+
+    private static readonly IReadOnlyDictionary<string, string> NoProperties = new Dictionary<string, string>();
+
     /// <summary>When the caller stops waiting. Work past it is wasted.</summary>
     public DateTimeOffset Deadline => _request.Deadline;
 

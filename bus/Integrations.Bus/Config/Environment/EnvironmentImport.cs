@@ -38,7 +38,8 @@ public sealed class EnvironmentImport(ConfigKinds kinds, ConfigView view, Config
     SecurityDefinitions security, Deployments deployments, ILogger log)
 {
     /// <summary>The kinds an environment holds, in the order they are applied; the names are the YAML sections.</summary>
-    public static readonly IReadOnlyList<string> Order = ["security", "outgoing_rest", "channel_rest", "scheduler", "service_settings"];
+    public static readonly IReadOnlyList<string> Order =
+        ["security", "connection_amqp", "outgoing_rest", "outgoing_amqp", "channel_rest", "channel_amqp", "scheduler", "service_settings"];
 
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
 

@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Integrations.Bus.Config;
+using Integrations.Bus.Node;
+using Integrations.Bus.Security;
+using Integrations.Config;
+using RabbitMQ.Client;
+using Serilog;
+
+namespace Integrations.Bus.Outgoing;
+
+/// <summary>
+/// Connections to the brokers named by <see cref="ConnectionAmqp"/> objects, one per definition on each node, made
+/// when first used and made again after the definition changed. AMQP channels consume through them and outgoing
+/// AMQP connections publish through them.
+/// </summary>
+public sealed class AmqpBrokers : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, (ConnectionAmqp Definition, Lazy<Task<IConnection>> Connection)> _connections = new(StringComparer.Ordinal);
+    private readonly ConfigView _view;
+    private readonly SecurityDefinitions _security;
+    private readonly NodeOptions _options;
+    private readonly ILogger _log;
+
+    /// <summary>Follows changes of connection definitions.</summary>
+    public AmqpBrokers(ConfigView view, SecurityDefinitions security, NodeOptions options, ILogger log)
+    {
+        _view = view;
+        _security = security;
+        _options = options;
+        _log = log.ForContext("SourceContext", "amqp");
+        view.Changed += (kind, name, value) =>
+        {
+            if (kind == ConfigKinds.NameOf(typeof(ConnectionAmqp)) && _connections.TryRemove(name, out var old)) _ = CloseAsync(name, old.Connection);
+        };
+    }
+
+    /// <summary>Raised when a connection definition changed or went: its users start again.</summary>
+    public event Action<string>? Replaced;
+
+    /// <summary>The connection named <paramref name="name"/>, made if need be.</summary>
+    /// <exception cref="InvalidOperationException">No such connection, or it is inactive.</exception>
+    public Task<IConnection> ConnectAsync(string name, CancellationToken cancellation)
+    {
+        var definition = _view.Find<ConnectionAmqp>(name) ?? throw new InvalidOperationException($"no connection_amqp named '{name}'");
+        if (!definition.IsActive) throw new InvalidOperationException($"connection_amqp '{name}' is inactive");
+        var entry = _connections.AddOrUpdate(name,
+            _ => (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, cancellation))),
+            (_, existing) => ConfigView.SameContent(existing.Definition, definition) ? existing : (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, cancellation))));
+        var task = entry.Connection.Value;
+        // A failed attempt is not kept: the next use tries again.
+        if (task.IsFaulted) _connections.TryRemove(new KeyValuePair<string, (ConnectionAmqp, Lazy<Task<IConnection>>)>(name, entry));
+        return task;
+    }
+
+    /// <summary>Where a definition points, without credentials, for logs.</summary>
+    public string Describe(ConnectionAmqp definition)
+    {
+        var uri = new Uri(definition.Address ?? _options.RabbitMq);
+        return $"{uri.Scheme}://{uri.Host}:{(uri.Port > 0 ? uri.Port : 5672)}{uri.AbsolutePath}" + (definition.Address is null ? " (the backbone)" : "");
+    }
+
+    private async Task<IConnection> OpenAsync(ConnectionAmqp definition, CancellationToken cancellation)
+    {
+        var address = new Uri(definition.Address ?? _options.RabbitMq);
+        var factory = new ConnectionFactory
+        {
+            Uri = address,
+            ClientProvidedName = $"esb {_options.NodeName} {definition.Name}",
+            RequestedHeartbeat = TimeSpan.FromSeconds(Math.Max(1, definition.HeartbeatSeconds)),
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+        };
+        if (definition.Security is { } securityName && _security.Find(securityName) is { } credentials)
+        {
+            factory.UserName = credentials.Username ?? "";
+            factory.Password = _security.SecretOf(credentials);
+        }
+        if (address.Scheme == "amqps")
+        {
+            factory.Ssl.Enabled = true;
+            factory.Ssl.ServerName = address.Host;
+            if (!definition.TlsVerify) factory.Ssl.AcceptablePolicyErrors = System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors | System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch;
+        }
+        var connection = await factory.CreateConnectionAsync(cancellation).ConfigureAwait(false);
+        _log.Information("Connected to {Broker} as connection_amqp {Name}", Describe(definition), definition.Name);
+        return connection;
+    }
+
+    private async Task CloseAsync(string name, Lazy<Task<IConnection>> connection)
+    {
+        Replaced?.Invoke(name);
+        if (!connection.IsValueCreated) return;
+        try
+        {
+            var open = await connection.Value.ConfigureAwait(false);
+            await open.CloseAsync().ConfigureAwait(false);
+            await open.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.Debug(e, "connection_amqp {Name}: closing the old connection failed", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (name, entry) in _connections) await CloseAsync(name, entry.Connection).ConfigureAwait(false);
+        _connections.Clear();
+    }
+}
+
+/// <summary>Publishes for services on outgoing AMQP connections, each message confirmed by the broker.</summary>
+public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger log)
+{
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.General);
+    private readonly ConcurrentDictionary<IConnection, (SemaphoreSlim Gate, IChannel Channel)> _channels = new();
+    private readonly ILogger _log = log.ForContext("SourceContext", "amqp-out");
+
+    /// <summary>Publishes <paramref name="message"/> on the outgoing connection <paramref name="name"/>.</summary>
+    /// <exception cref="OutgoingCallException">Unknown or inactive connection, broker unreachable, or the message refused (502).</exception>
+    public async Task PublishAsync(string name, AmqpMessage message, ServiceContext context)
+    {
+        var outgoing = view.Find<OutgoingAmqp>(name)
+            ?? throw new ServiceException(500, $"no outgoing AMQP connection named '{name}'; create it first (esb outgoing-amqp create name={name} …)");
+        if (!outgoing.IsActive) throw new OutgoingCallException(name, "the connection is inactive");
+        var body = message.Body switch
+        {
+            null => [],
+            string text => Encoding.UTF8.GetBytes(text),
+            var other => JsonSerializer.SerializeToUtf8Bytes(other, other.GetType(), BodyJson),
+        };
+        var headers = new Dictionary<string, object?> { ["esb-cid"] = context.Cid };
+        if (message.Headers is not null) foreach (var (key, value) in message.Headers) headers[key] = value;
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = outgoing.Persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
+            MessageId = message.MessageId ?? Guid.NewGuid().ToString("N"),
+            CorrelationId = message.CorrelationId,
+            Headers = headers,
+        };
+        var routingKey = message.RoutingKey ?? outgoing.RoutingKey;
+        var log = _log.ForContext("Cid", context.Cid);
+        log.Information("AMQP out → cid={Cid}; name:{Name}; exchange={Exchange}; routing-key={RoutingKey}; len={Length}",
+            context.Cid, name, outgoing.Exchange.Length == 0 ? "(default)" : outgoing.Exchange, routingKey, body.Length);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var connection = await brokers.ConnectAsync(outgoing.Connection, context.Cancellation).ConfigureAwait(false);
+            var (gate, channel) = await ChannelAsync(connection, context.Cancellation).ConfigureAwait(false);
+            await gate.WaitAsync(context.Cancellation).ConfigureAwait(false);
+            try
+            {
+                await channel.BasicPublishAsync(outgoing.Exchange, routingKey, mandatory: true, properties, body, context.Cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        catch (RabbitMQ.Client.Exceptions.PublishReturnException)
+        {
+            throw new OutgoingCallException(name, $"the broker could not route the message (exchange '{outgoing.Exchange}', routing key '{routingKey}'): no queue is bound for it");
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ServiceException)
+        {
+            log.Warning("AMQP out ← cid={Cid}; {Name} failed: {Reason}", context.Cid, name, e.Message);
+            throw new OutgoingCallException(name, e.Message);
+        }
+        log.Information("AMQP out ← cid={Cid}; confirmed time={Time:0.###}ms", context.Cid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private async Task<(SemaphoreSlim, IChannel)> ChannelAsync(IConnection connection, CancellationToken cancellation)
+    {
+        if (_channels.TryGetValue(connection, out var existing) && existing.Channel.IsOpen) return existing;
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation)
+            .ConfigureAwait(false);
+        var entry = (new SemaphoreSlim(1, 1), channel);
+        _channels[connection] = entry;
+        return entry;
+    }
+}
+
+/// <summary>The outgoing connections services use (<c>ctx.Out</c>): REST and AMQP.</summary>
+public sealed class OutgoingConnections(RestConnections rest, AmqpOutgoing amqp) : IOutgoingConnections
+{
+    /// <inheritdoc />
+    public Task<RestResponse> SendRestAsync(string name, RestRequest request, ServiceContext context) => rest.SendRestAsync(name, request, context);
+
+    /// <inheritdoc />
+    public Task PublishAmqpAsync(string name, AmqpMessage message, ServiceContext context) => amqp.PublishAsync(name, message, context);
+}
