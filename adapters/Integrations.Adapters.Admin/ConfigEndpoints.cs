@@ -38,6 +38,9 @@ public static class ConfigEndpoints
         MapKind<ConnectionAmqp>(admin, "/connections/amqp", c => c, null);
         MapKind<ChannelAmqp>(admin, "/channels/amqp", c => c, null);
         MapKind<OutgoingAmqp>(admin, "/outgoing/amqp", o => o, null);
+        MapKind<ConnectionMq>(admin, "/connections/mq", c => c, null);
+        MapKind<ChannelMq>(admin, "/channels/mq", c => c, null);
+        MapKind<OutgoingMq>(admin, "/outgoing/mq", o => o, null);
 
         MapKind<ScheduledJob>(admin, "/scheduler", j => j, null, SchedulerEndpoints.ReadAfter);
         admin.MapSchedulerEndpoints();

@@ -104,7 +104,30 @@ internal static class ConfigCommands
               persistent    true | false (default true)
               is_active     true | false
             """, "esb outgoing-amqp create name=Invoices connection=Backbone routing_key=invoices.out");
-        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp];
+        var connectionMq = Kind("connection-mq", "admin/connections/mq", "connections to MQ brokers over AMQP 1.0 (IBM MQ, ActiveMQ, Artemis, Azure Service Bus, RabbitMQ's amqp1_0)", """
+              name          the connection's name
+              address       amqp://host:5672 or amqps://host:5671
+              security      a basic_auth security definition with the user and password
+              is_active     true | false
+            """, "esb connection-mq create name=Ledger address=amqp://mq.example.com:5672 security=\"Ledger MQ\"");
+        var channelMq = Kind("channel-mq", "admin/channels/mq", "MQ channels: AMQP 1.0 addresses received into services", """
+              name          the channel's name
+              connection    a connection_mq
+              address       the source: DEV.QUEUE.1 (IBM MQ), orders (Artemis, Service Bus), /queue/orders (RabbitMQ)
+              service       the service each message invokes
+              credit        messages held at a time (default 10)
+              retries       tries again after a failure (5xx) (default 2)
+              dead_letter_address   where failed messages go with the reason; leave out to reject them to the broker's dead-lettering
+              is_active     true | false
+            """, "esb channel-mq create name=Ledger connection=Ledger address=LEDGER.IN service=ledger.post");
+        var outgoingMq = Kind("outgoing-mq", "admin/outgoing/mq", "outgoing MQ connections: services send with ctx.Out.Mq[\"NAME\"]", """
+              name          the connection's name, as services use it
+              connection    a connection_mq
+              address       the target queue or topic
+              durable       true | false (default true)
+              is_active     true | false
+            """, "esb outgoing-mq create name=Ledger connection=Ledger address=LEDGER.OUT");
+        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp, connectionMq, channelMq, outgoingMq];
     }
 
     private static Command Kind(string name, string path, string what, string fields, string example)

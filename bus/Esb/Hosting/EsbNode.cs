@@ -1,5 +1,6 @@
 using Integrations.Adapters.Admin;
 using Integrations.Adapters.Amqp;
+using Integrations.Adapters.Mq;
 using Integrations.Adapters.Http;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Logging;
@@ -47,7 +48,11 @@ public static class EsbNode
         foreach (var (method, path, handle) in TutorialSystems.Endpoints)
             builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
         if (dashboard) builder.Services.AddAdminApi();
-        if (edge) builder.Services.AddHostedService<AmqpChannels>();
+        if (edge)
+        {
+            builder.Services.AddHostedService<AmqpChannels>();
+            builder.Services.AddHostedService<MqChannels>();
+        }
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(logger.Dispose);

@@ -48,7 +48,10 @@ public sealed class ConfigKinds
         .Add<ScheduledJob>()
         .Add<ConnectionAmqp>()
         .Add<ChannelAmqp>()
-        .Add<OutgoingAmqp>();
+        .Add<OutgoingAmqp>()
+        .Add<ConnectionMq>()
+        .Add<ChannelMq>()
+        .Add<OutgoingMq>();
 
     /// <summary>All kinds.</summary>
     public IReadOnlyCollection<ConfigKind> All => _kinds.Values;

@@ -78,6 +78,26 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 if (o.Exchange.Length > 255) errors.Add(new("exchange", "must be at most 255 characters"));
                 if (o.RoutingKey.Length > 255) errors.Add(new("routing_key", "must be at most 255 characters"));
                 break;
+            case ConnectionMq q:
+                if (!Uri.TryCreate(q.Address, UriKind.Absolute, out var mq) || mq.Scheme is not ("amqp" or "amqps"))
+                    errors.Add(new("address", $"'{q.Address}' is not an amqp:// or amqps:// address (amqp://host:5672)"));
+                else if (mq.UserInfo.Length > 0) errors.Add(new("address", "must not carry a user or password; put them in a basic_auth security definition"));
+                if (q.Security is { } mqSecurity && view.Find<SecurityDefinition>(mqSecurity) is not { Type: SecurityDefinition.BasicAuth })
+                    errors.Add(new("security", $"no basic_auth security definition named '{mqSecurity}'"));
+                break;
+            case ChannelMq q:
+                if (string.IsNullOrWhiteSpace(q.Service)) errors.Add(new("service", "is required"));
+                else if (!ServiceExists(q.Service)) errors.Add(new("service", $"no service named '{q.Service}'"));
+                if (view.Find<ConnectionMq>(q.Connection) is null) errors.Add(new("connection", $"no connection_mq named '{q.Connection}'"));
+                if (string.IsNullOrWhiteSpace(q.Address)) errors.Add(new("address", "is required: the queue's address on the broker"));
+                if (q.Credit is < 1 or > 10_000) errors.Add(new("credit", "must be from 1 to 10000"));
+                if (q.Retries is < 0 or > 20) errors.Add(new("retries", "must be from 0 to 20"));
+                if (q.DeadLetterAddress is { } dla && (dla.Length == 0 || dla == q.Address)) errors.Add(new("dead_letter_address", "must be an address other than the channel's, or left out"));
+                break;
+            case OutgoingMq q:
+                if (view.Find<ConnectionMq>(q.Connection) is null) errors.Add(new("connection", $"no connection_mq named '{q.Connection}'"));
+                if (string.IsNullOrWhiteSpace(q.Address)) errors.Add(new("address", "is required: the target queue or topic"));
+                break;
             case ServiceSettings x:
                 if (!ServiceExists(x.Name)) errors.Add(new("name", $"no service named '{x.Name}'"));
                 if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));
@@ -94,6 +114,12 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
             .. view.All<ChannelRest>().Where(c => c.Security == s.Name).Select(c => $"channel_rest '{c.Name}'"),
             .. view.All<OutgoingRest>().Where(o => o.Security == s.Name).Select(o => $"outgoing_rest '{o.Name}'"),
             .. view.All<ConnectionAmqp>().Where(c => c.Security == s.Name).Select(c => $"connection_amqp '{c.Name}'"),
+            .. view.All<ConnectionMq>().Where(c => c.Security == s.Name).Select(c => $"connection_mq '{c.Name}'"),
+        ],
+        ConnectionMq c =>
+        [
+            .. view.All<ChannelMq>().Where(x => x.Connection == c.Name).Select(x => $"channel_mq '{x.Name}'"),
+            .. view.All<OutgoingMq>().Where(x => x.Connection == c.Name).Select(x => $"outgoing_mq '{x.Name}'"),
         ],
         ConnectionAmqp c =>
         [
@@ -117,7 +143,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 errors.Add(new("type", $"oauth is for outgoing connections, but {user} checks its callers with this definition"));
             if (user.StartsWith("outgoing_rest", StringComparison.Ordinal) && s.Type == SecurityDefinition.Jwt)
                 errors.Add(new("type", $"jwt checks callers, but {user} presents this definition to another system"));
-            if (user.StartsWith("connection_amqp", StringComparison.Ordinal) && s.Type != SecurityDefinition.BasicAuth)
+            if ((user.StartsWith("connection_amqp", StringComparison.Ordinal) || user.StartsWith("connection_mq", StringComparison.Ordinal)) && s.Type != SecurityDefinition.BasicAuth)
                 errors.Add(new("type", $"{user} logs in to its broker with this definition's user and password: it must stay basic_auth"));
         }
         switch (s.Type)

@@ -41,6 +41,8 @@ public static class NodeServices
         services.AddSingleton<RestConnections>();
         services.AddSingleton<AmqpBrokers>();
         services.AddSingleton<AmqpOutgoing>();
+        services.AddSingleton<MqBrokers>();
+        services.AddSingleton<MqOutgoing>();
         services.AddSingleton<IOutgoingConnections, OutgoingConnections>();
 
         AddConfigStore(services, options);

@@ -17,6 +17,19 @@ public sealed class Outgoing
         Amqp = new AmqpConnections(this);
     }
 
+    /// <summary>Outgoing MQ (AMQP 1.0) connections: <c>ctx.Out.Mq["Ledger"]</c>.</summary>
+    public MqConnections Mq => new(this);
+
+    /// <summary>Outgoing MQ connections by name.</summary>
+    public readonly struct MqConnections
+    {
+        private readonly Outgoing _outgoing;
+        internal MqConnections(Outgoing outgoing) => _outgoing = outgoing;
+
+        /// <summary>The connection named <paramref name="name"/>.</summary>
+        public MqConnection this[string name] => new(name, _outgoing._connections, _outgoing._context);
+    }
+
     /// <summary>Outgoing AMQP connections: <c>ctx.Out.Amqp["Orders"]</c>.</summary>
     public AmqpConnections Amqp { get; }
 
@@ -117,6 +130,28 @@ public readonly struct AmqpConnection
         _connections.PublishAmqpAsync(Name, new AmqpMessage(body, routingKey, headers, messageId, correlationId), _context);
 }
 
+/// <summary>One outgoing MQ (AMQP 1.0) connection, as a service uses it.</summary>
+public readonly struct MqConnection
+{
+    private readonly IOutgoingConnections _connections;
+    private readonly ServiceContext _context;
+
+    internal MqConnection(string name, IOutgoingConnections connections, ServiceContext context)
+    {
+        Name = name;
+        _connections = connections;
+        _context = context;
+    }
+
+    /// <summary>The connection's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Sends <paramref name="body"/> (JSON; a string as it is) to the connection's address, with application properties and ids; returns once the broker accepted it.</summary>
+    /// <exception cref="OutgoingCallException">The broker could not be reached or refused the message (502).</exception>
+    public Task SendAsync(object? body, IReadOnlyDictionary<string, string>? properties = null, string? messageId = null, string? correlationId = null) =>
+        _connections.SendMqAsync(Name, new AmqpMessage(body, null, properties, messageId, correlationId), _context);
+}
+
 /// <summary>What a service publishes on an outgoing AMQP connection.</summary>
 public sealed record AmqpMessage(object? Body, string? RoutingKey, IReadOnlyDictionary<string, string>? Headers, string? MessageId, string? CorrelationId);
 
@@ -202,4 +237,7 @@ public interface IOutgoingConnections
 
     /// <summary>Publishes on the AMQP connection named <paramref name="name"/>.</summary>
     Task PublishAmqpAsync(string name, AmqpMessage message, ServiceContext context);
+
+    /// <summary>Sends on the MQ (AMQP 1.0) connection named <paramref name="name"/>.</summary>
+    Task SendMqAsync(string name, AmqpMessage message, ServiceContext context);
 }

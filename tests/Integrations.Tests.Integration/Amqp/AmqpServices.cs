@@ -40,3 +40,16 @@ public sealed class AmqpPublish : Service<AmqpPublish.Input, string>
         return "published";
     }
 }
+
+/// <summary>Sends an invoice on the outgoing MQ connection its input names.</summary>
+[Service("test.mq-send")]
+public sealed class MqSend : Service<MqSend.Input, string>
+{
+    public sealed record Input(string Connection, string Invoice);
+
+    protected override async Task<string> Handle(Input input, ServiceContext ctx)
+    {
+        await ctx.Out.Mq[input.Connection].SendAsync(new { invoice = input.Invoice });
+        return "sent";
+    }
+}

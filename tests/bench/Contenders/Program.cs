@@ -1,12 +1,14 @@
 using Integrations.Bench;
 
-// contenders backend|inprocess|masstransit|load|timer …  (see tests/bench/tutorial-bench.sh, scheduler-jitter.sh)
+// contenders backend|inprocess|masstransit|load|timer …  (see tests/bench/tutorial-bench.sh, scheduler-jitter.sh, amqp-bench.sh)
 return args switch
 {
     ["backend", var url] => await Backend.RunAsync(url),
     ["inprocess", var url, var backend] => await InProcess.RunAsync(url, backend),
     ["masstransit", var url, var backend, var rabbit] => await NaiveMassTransit.RunAsync(url, backend, rabbit),
     ["load", var url, var rate, var seconds, .. var headers] => await PacedLoad.RunAsync(url, int.Parse(rate), int.Parse(seconds), headers),
+    ["amqp-fill", var broker, var queue, var count] => await AmqpLoad.FillAsync(broker, queue, int.Parse(count)),
+    ["amqp-drain", var broker, var queue, var count, var prefetch] => await AmqpLoad.DrainAsync(broker, queue, int.Parse(count), int.Parse(prefetch)),
     ["timer", var ticks, var interval] => await TimerJitter.RunAsync(int.Parse(ticks), double.Parse(interval, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
@@ -19,6 +21,8 @@ static int Usage()
                contenders masstransit URL BACKEND RABBITMQ
                contenders load URL RATE SECONDS [Header:Value…]
                contenders timer TICKS INTERVAL_SECONDS
+               contenders amqp-fill BROKER QUEUE COUNT
+               contenders amqp-drain BROKER QUEUE COUNT PREFETCH
         """);
     return 2;
 }

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Integrations.Bench;
+
+/// <summary>Loads a queue with messages, and the baseline: a plain consumer that only acknowledges.</summary>
+public static class AmqpLoad
+{
+    /// <summary>Publishes <paramref name="count"/> small JSON messages to <paramref name="queue"/>, confirmed, and prints the time.</summary>
+    public static async Task<int> FillAsync(string broker, string queue, int count)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true, outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(512)));
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        var body = Encoding.UTF8.GetBytes("""{"name":"Mike"}""");
+        var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
+        var clock = Stopwatch.StartNew();
+        var pending = new List<Task>(1024);
+        for (var i = 0; i < count; i++)
+        {
+            pending.Add(channel.BasicPublishAsync("", queue, false, properties, body).AsTask());
+            if (pending.Count == 1024) { await Task.WhenAll(pending); pending.Clear(); }
+        }
+        await Task.WhenAll(pending);
+        Console.WriteLine($"filled {count} in {clock.Elapsed.TotalSeconds:0.00} s");
+        return 0;
+    }
+
+    /// <summary>Consumes <paramref name="count"/> messages of <paramref name="queue"/>, acknowledging each, and prints messages per second.</summary>
+    public static async Task<int> DrainAsync(string broker, string queue, int count, int prefetch)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: (ushort)prefetch));
+        await channel.BasicQosAsync(0, (ushort)prefetch, false);
+        var done = new TaskCompletionSource();
+        var seen = 0;
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            await channel.BasicAckAsync(delivery.DeliveryTag, false);
+            if (Interlocked.Increment(ref seen) == count) done.TrySetResult();
+        };
+        var clock = Stopwatch.StartNew();
+        await channel.BasicConsumeAsync(queue, false, consumer);
+        await done.Task;
+        Console.WriteLine($"drained {count} in {clock.Elapsed.TotalSeconds:0.000} s: {count / clock.Elapsed.TotalSeconds:0} msg/s");
+        return 0;
+    }
+}
