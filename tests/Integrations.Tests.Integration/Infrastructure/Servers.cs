@@ -50,7 +50,9 @@ public sealed class Servers : IAsyncLifetime
     {
         try
         {
-            _rabbitContainer = new RabbitMqBuilder("rabbitmq:3.13-management").Build();
+            // The MQ adapter's tests speak AMQP 1.0: the image needs the plugin enabled.
+            _rabbitContainer = new RabbitMqBuilder("rabbitmq:3.13-management")
+                .WithResourceMapping(Encoding.UTF8.GetBytes("[rabbitmq_management,rabbitmq_amqp1_0].\n"), "/etc/rabbitmq/enabled_plugins").Build();
             _postgresContainer = new PostgreSqlBuilder("postgres:15").Build();
             await Task.WhenAll(_rabbitContainer.StartAsync(), _postgresContainer.StartAsync());
             RabbitMq = _rabbitContainer.GetConnectionString();
