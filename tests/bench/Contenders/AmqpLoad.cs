@@ -32,7 +32,8 @@ public static class AmqpLoad
     public static async Task<int> DrainAsync(string broker, string queue, int count, int prefetch)
     {
         await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: (ushort)prefetch));
+        // One dispatcher: acknowledging is all it does, and acks on one channel are best sent in order.
+        await using var channel = await connection.CreateChannelAsync();
         await channel.BasicQosAsync(0, (ushort)prefetch, false);
         var done = new TaskCompletionSource();
         var seen = 0;
@@ -44,7 +45,12 @@ public static class AmqpLoad
         };
         var clock = Stopwatch.StartNew();
         await channel.BasicConsumeAsync(queue, false, consumer);
-        await done.Task;
+        channel.ChannelShutdownAsync += (_, reason) =>
+        {
+            done.TrySetException(new InvalidOperationException($"the channel closed: {reason.ReplyText}"));
+            return Task.CompletedTask;
+        };
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
         Console.WriteLine($"drained {count} in {clock.Elapsed.TotalSeconds:0.000} s: {count / clock.Elapsed.TotalSeconds:0} msg/s");
         return 0;
     }
