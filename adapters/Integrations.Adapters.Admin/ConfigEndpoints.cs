@@ -38,6 +38,7 @@ public static class ConfigEndpoints
         MapKind<ConnectionAmqp>(admin, "/connections/amqp", c => c, null);
         MapKind<ChannelAmqp>(admin, "/channels/amqp", c => c, null);
         MapKind<OutgoingAmqp>(admin, "/outgoing/amqp", o => o, null);
+        MapKind<ChannelWebSocket>(admin, "/channels/websocket", c => c, null);
         MapKind<ConnectionMq>(admin, "/connections/mq", c => c, null);
         MapKind<ChannelMq>(admin, "/channels/mq", c => c, null);
         MapKind<OutgoingMq>(admin, "/outgoing/mq", o => o, null);

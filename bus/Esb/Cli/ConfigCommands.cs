@@ -127,7 +127,18 @@ internal static class ConfigCommands
               durable       true | false (default true)
               is_active     true | false
             """, "esb outgoing-mq create name=Ledger connection=Ledger address=LEDGER.OUT");
-        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp, connectionMq, channelMq, outgoingMq];
+        var channelWebSocket = Kind("channel-websocket", "admin/channels/websocket", "WebSockets channels: paths where clients connect and invoke a service with JSON messages", """
+              name          the channel's name
+              service       the service each message {"id": "1", "input": {…}} invokes
+              url_path      /path on the channel port, unique
+              security      apikey, basic_auth or jwt, checked at the handshake (browsers: ?api_key=… or ?access_token=…)
+              max_message_bytes   (default 65536)
+              max_connections     on each node (default 1000)
+              idle_timeout_seconds  (default 300)
+              ping_seconds  keep-alive pings (default 30)
+              is_active     true | false
+            """, "esb channel-websocket create name=Orders service=orders.place url_path=/ws/orders security=\"My API Key\"");
+        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp, connectionMq, channelMq, outgoingMq, channelWebSocket];
     }
 
     private static Command Kind(string name, string path, string what, string fields, string example)

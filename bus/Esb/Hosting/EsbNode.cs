@@ -1,6 +1,7 @@
 using Integrations.Adapters.Admin;
 using Integrations.Adapters.Amqp;
 using Integrations.Adapters.Mq;
+using Integrations.Adapters.WebSockets;
 using Integrations.Adapters.Http;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Logging;
@@ -52,6 +53,8 @@ public static class EsbNode
         {
             builder.Services.AddHostedService<AmqpChannels>();
             builder.Services.AddHostedService<MqChannels>();
+            builder.Services.AddSingleton<WebSocketChannels>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<WebSocketChannels>());
         }
 
         var app = builder.Build();
@@ -59,7 +62,13 @@ public static class EsbNode
         if (edge)
         {
             var gateway = app.Services.GetRequiredService<ChannelGateway>();
-            app.MapWhen(http => http.Connection.LocalPort == channels.Port, channel => channel.Run(gateway.HandleAsync));
+            var webSockets = app.Services.GetRequiredService<WebSocketChannels>();
+            app.MapWhen(http => http.Connection.LocalPort == channels.Port, channel =>
+            {
+                channel.UseWebSockets();
+                channel.Use(webSockets.MiddlewareAsync);
+                channel.Run(gateway.HandleAsync);
+            });
         }
         if (dashboard) app.MapAdminApi();
         return app;

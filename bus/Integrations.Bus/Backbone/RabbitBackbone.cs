@@ -190,6 +190,26 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
+    /// <summary>Publishes to an exchange of the backbone (a fanout, declared if missing), confirmed by the broker.</summary>
+    public async Task PublishToExchangeAsync(string exchange, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            if (!_declared.ContainsKey("exchange:" + exchange))
+            {
+                await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+                _declared["exchange:" + exchange] = true;
+            }
+            await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
     /// <summary>Deletes a service's queue (and its error queue stays, for an operator to read).</summary>
     public async Task DeleteServiceQueueAsync(string queue, CancellationToken cancellation)
     {

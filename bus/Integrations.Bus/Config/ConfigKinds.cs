@@ -51,7 +51,8 @@ public sealed class ConfigKinds
         .Add<OutgoingAmqp>()
         .Add<ConnectionMq>()
         .Add<ChannelMq>()
-        .Add<OutgoingMq>();
+        .Add<OutgoingMq>()
+        .Add<ChannelWebSocket>();
 
     /// <summary>All kinds.</summary>
     public IReadOnlyCollection<ConfigKind> All => _kinds.Values;

@@ -98,6 +98,27 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 if (view.Find<ConnectionMq>(q.Connection) is null) errors.Add(new("connection", $"no connection_mq named '{q.Connection}'"));
                 if (string.IsNullOrWhiteSpace(q.Address)) errors.Add(new("address", "is required: the target queue or topic"));
                 break;
+            case ChannelWebSocket w:
+                if (string.IsNullOrWhiteSpace(w.Service)) errors.Add(new("service", "is required"));
+                else if (!ServiceExists(w.Service)) errors.Add(new("service", $"no service named '{w.Service}'"));
+                if (!w.UrlPath.StartsWith('/') || w.UrlPath.Contains('{') || w.UrlPath.Contains('?')) errors.Add(new("url_path", "must start with / and be a plain path (no {parameters}, no query)"));
+                else if (w.UrlPath.StartsWith("/esb/", StringComparison.OrdinalIgnoreCase) || nodeEndpoints.Paths.Contains(w.UrlPath.ToLowerInvariant()))
+                    errors.Add(new("url_path", $"{w.UrlPath} is served by the node itself"));
+                else if (view.All<ChannelWebSocket>().FirstOrDefault(o => o.Name != w.Name && Shape(o.UrlPath) == Shape(w.UrlPath)) is { } takenWs)
+                    errors.Add(new("url_path", $"{w.UrlPath} is taken by channel_websocket '{takenWs.Name}'"));
+                else if (view.All<ChannelRest>().FirstOrDefault(o => Shape(o.UrlPath) == Shape(w.UrlPath)) is { } takenRest)
+                    errors.Add(new("url_path", $"{w.UrlPath} is taken by channel_rest '{takenRest.Name}'"));
+                if (w.MaxMessageBytes is < 1 or > 16 * 1024 * 1024) errors.Add(new("max_message_bytes", "must be from 1 to 16777216 (16 MiB)"));
+                if (w.MaxConnections is < 1 or > 100_000) errors.Add(new("max_connections", "must be from 1 to 100000"));
+                if (w.IdleTimeoutSeconds is < 5 or > 86_400) errors.Add(new("idle_timeout_seconds", "must be from 5 to 86400"));
+                if (w.PingSeconds is < 1 or > 3600) errors.Add(new("ping_seconds", "must be from 1 to 3600"));
+                if (w.Security is { } wsSecurity)
+                {
+                    var definition = view.Find<SecurityDefinition>(wsSecurity);
+                    if (definition is null) errors.Add(new("security", $"no security definition named '{wsSecurity}'"));
+                    else if (definition.Type == SecurityDefinition.OAuth) errors.Add(new("security", $"'{wsSecurity}' is an oauth definition; channels check apikey, basic_auth or jwt"));
+                }
+                break;
             case ServiceSettings x:
                 if (!ServiceExists(x.Name)) errors.Add(new("name", $"no service named '{x.Name}'"));
                 if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));
@@ -115,6 +136,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
             .. view.All<OutgoingRest>().Where(o => o.Security == s.Name).Select(o => $"outgoing_rest '{o.Name}'"),
             .. view.All<ConnectionAmqp>().Where(c => c.Security == s.Name).Select(c => $"connection_amqp '{c.Name}'"),
             .. view.All<ConnectionMq>().Where(c => c.Security == s.Name).Select(c => $"connection_mq '{c.Name}'"),
+            .. view.All<ChannelWebSocket>().Where(c => c.Security == s.Name).Select(c => $"channel_websocket '{c.Name}'"),
         ],
         ConnectionMq c =>
         [
@@ -139,7 +161,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
         // A definition in use must stay usable by what uses it.
         foreach (var user in UsersOf(s))
         {
-            if (user.StartsWith("channel_rest", StringComparison.Ordinal) && s.Type == SecurityDefinition.OAuth)
+            if ((user.StartsWith("channel_rest", StringComparison.Ordinal) || user.StartsWith("channel_websocket", StringComparison.Ordinal)) && s.Type == SecurityDefinition.OAuth)
                 errors.Add(new("type", $"oauth is for outgoing connections, but {user} checks its callers with this definition"));
             if (user.StartsWith("outgoing_rest", StringComparison.Ordinal) && s.Type == SecurityDefinition.Jwt)
                 errors.Add(new("type", $"jwt checks callers, but {user} presents this definition to another system"));

@@ -32,6 +32,7 @@ public static class NodeServices
         services.AddSingleton<ServiceRuntime>();
         services.AddSingleton<IServiceRuntime>(sp => sp.GetRequiredService<ServiceRuntime>());
         services.AddSingleton<ServiceClient>();
+        services.AddSingleton<Pushes>();
         services.AddSingleton<RabbitBackbone>();
         services.AddHostedService(sp => sp.GetRequiredService<RabbitBackbone>());
         services.AddSingleton<SecretBox>();

@@ -8,7 +8,8 @@ namespace Integrations.Bus.Services;
 /// Runs services in this process: binds the input, makes the context, calls <c>Handle</c>, and turns
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
-public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, IOutgoingConnections connections, Scheduling.JobScheduler scheduler, ILogger log)
+public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, IOutgoingConnections connections, Scheduling.JobScheduler scheduler,
+    Backbone.Pushes pushes, ILogger log)
     : IServiceRuntime
 {
     private readonly ILogger _log = log;
@@ -85,6 +86,9 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
 
     /// <inheritdoc />
     public Task<bool> CancelScheduledAsync(string id, CancellationToken cancellation) => scheduler.CancelOnceAsync(id, cancellation);
+
+    /// <inheritdoc />
+    public Task PushAsync(string target, string json, string cid, CancellationToken cancellation) => pushes.PublishAsync(target, json, cid, cancellation);
 
     /// <inheritdoc />
     public Task SendAsync(InvokeService request, CancellationToken cancellation) => client.SendAsync(request, cancellation);

@@ -95,6 +95,19 @@ public sealed class ServiceContext
     public Task InvokeAsync(string service, object? input = null) =>
         _runtime.SendAsync(CallTo(service, input, default), Cancellation);
 
+    /// <summary>
+    /// Sends <paramref name="message"/> (JSON) to WebSocket clients on every node: the client whose id is
+    /// <paramref name="target"/>, or every client subscribed to the topic <c>topic:NAME</c>. Clients that are not
+    /// connected miss it.
+    /// </summary>
+    public Task PushAsync(string target, object? message) =>
+        _runtime.PushAsync(target, message switch
+        {
+            null => "null",
+            string json => json,
+            _ => JsonSerializer.Serialize(message, message.GetType(), ServiceJson.For(message.GetType())),
+        }, Cid, Cancellation);
+
     private async Task<string> InvokeHere(string service, object? input)
     {
         var result = await _runtime.RunHereAsync(CallTo(service, input, Deadline), Cancellation).ConfigureAwait(false);
@@ -136,4 +149,7 @@ public interface IServiceRuntime
 
     /// <summary>Cancels a run scheduled with <see cref="ScheduleOnceAsync"/>; false when there is none (any more).</summary>
     Task<bool> CancelScheduledAsync(string id, CancellationToken cancellation);
+
+    /// <summary>Sends a JSON message to WebSocket clients on every node: a client by id, or <c>topic:NAME</c>.</summary>
+    Task PushAsync(string target, string json, string cid, CancellationToken cancellation);
 }
