@@ -39,6 +39,31 @@ public static class ConfigEndpoints
         MapKind<ChannelAmqp>(admin, "/channels/amqp", c => c, null);
         MapKind<OutgoingAmqp>(admin, "/outgoing/amqp", o => o, null);
         MapKind<ChannelWebSocket>(admin, "/channels/websocket", c => c, null);
+        MapKind<PubSubTopic>(admin, "/pubsub/topics", t => t, null);
+        MapKind<PubSubSubscription>(admin, "/pubsub/subscriptions", t => t, null);
+        admin.MapPost("/pubsub/topics/{name}/publish", async (string name, HttpContext http, Integrations.Bus.PubSub.Topics topics) =>
+        {
+            string body;
+            using (var reader = new StreamReader(http.Request.Body)) body = await reader.ReadToEndAsync(http.RequestAborted);
+            try
+            {
+                using var _ = JsonDocument.Parse(body);
+            }
+            catch (JsonException e)
+            {
+                return Error(400, ServiceInput.Malformed(e));
+            }
+            var cid = Integrations.Bus.Node.Cid.New();
+            try
+            {
+                await topics.PublishAsync(name, body, cid, http.RequestAborted);
+            }
+            catch (ServiceException e)
+            {
+                return Error(e.Status, e.Message);
+            }
+            return Results.Json(new { topic = name, cid }, Json, statusCode: 202);
+        });
         MapKind<ConnectionMq>(admin, "/connections/mq", c => c, null);
         MapKind<ChannelMq>(admin, "/channels/mq", c => c, null);
         MapKind<OutgoingMq>(admin, "/outgoing/mq", o => o, null);

@@ -21,10 +21,11 @@ namespace Integrations.Adapters.Http;
 /// The channel port (17010 by default). Every answer carries <c>X-Esb-Cid</c>. It serves the node's own endpoints
 /// (<c>GET /esb/ping</c>, the tutorial's demo systems) and every REST channel: CORS, method, security, rate limit,
 /// body size and format are checked in that order, then the service is invoked through the backbone with the input
-/// merged from the query string, the body and the path (later ones win).
+/// merged from the query string, the body and the path (later ones win). <c>POST /esb/pubsub/topic/{name}</c> publishes
+/// to a topic.
 /// </summary>
 public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints, RestChannelTable channels,
-    SecurityDefinitions security, ServiceClient services, ILogger log)
+    SecurityDefinitions security, ServiceClient services, Bus.Config.ConfigView config, Bus.PubSub.Topics topics, ILogger log)
 {
     private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
     private const string AnyMethod = "GET, POST, PUT, PATCH, DELETE";
@@ -44,6 +45,11 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
                 return;
             }
             await HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new PingAnswer("esb", node.NodeName, cid), PingJson));
+            return;
+        }
+        if (request.Path.StartsWithSegments("/esb/pubsub/topic", StringComparison.Ordinal, out var topicPath))
+        {
+            await PublishAsync(http, topicPath.Value?.Trim('/') ?? "", cid);
             return;
         }
         if (nodeEndpoints.Find(request.Method, request.Path.Value ?? "/") is { } own)
@@ -81,6 +87,60 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
             foreach (var (name, value) in headers) http.Response.Headers[name] = value;
         if (result.Status == 204) http.Response.StatusCode = 204;
         else await HttpAnswers.WriteAsync(http, result);
+    }
+
+    /// <summary><c>POST /esb/pubsub/topic/{name}</c>: publishes the JSON body to the topic, checked with the topic's security definition.</summary>
+    private async Task PublishAsync(HttpContext http, string topic, string cid)
+    {
+        var request = http.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            http.Response.Headers.Allow = "POST";
+            await HttpAnswers.WriteErrorAsync(http, 405, $"publish with POST /esb/pubsub/topic/{topic}", cid);
+            return;
+        }
+        if (config.Find<Integrations.Config.PubSubTopic>(topic) is not { } definition)
+        {
+            await HttpAnswers.WriteErrorAsync(http, 404, $"no pubsub_topic named '{topic}'", cid);
+            return;
+        }
+        if (definition.Security is { } securityName)
+        {
+            if (security.Find(securityName) is not { IsActive: true } securityDefinition)
+            {
+                await HttpAnswers.WriteErrorAsync(http, 403, $"publishing is suspended: the topic's security definition '{securityName}' is missing or inactive", cid);
+                return;
+            }
+            var check = await security.CheckAsync(securityDefinition, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
+            if (!check.Passed)
+            {
+                if (check.Challenge is { } challenge) http.Response.Headers.WWWAuthenticate = challenge;
+                await HttpAnswers.WriteErrorAsync(http, check.Status, check.Error ?? "refused", cid);
+                return;
+            }
+        }
+        string body;
+        using (var reader = new StreamReader(request.Body))
+            body = await reader.ReadToEndAsync(http.RequestAborted);
+        try
+        {
+            using var _ = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            await HttpAnswers.WriteErrorAsync(http, 400, ServiceInput.Malformed(e), cid);
+            return;
+        }
+        try
+        {
+            await topics.PublishAsync(topic, body, cid, http.RequestAborted);
+        }
+        catch (ServiceException e)
+        {
+            await HttpAnswers.WriteErrorAsync(http, e.Status, e.Message, cid);
+            return;
+        }
+        await HttpAnswers.WriteJsonAsync(http, 202, cid, JsonSerializer.Serialize(new { topic, cid }));
     }
 
     private async Task<ServiceResult> ServeAsync(HttpContext http, LiveChannel channel, RouteValueDictionary? pathValues, string cid)

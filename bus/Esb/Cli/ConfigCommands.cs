@@ -138,7 +138,22 @@ internal static class ConfigCommands
               ping_seconds  keep-alive pings (default 30)
               is_active     true | false
             """, "esb channel-websocket create name=Orders service=orders.place url_path=/ws/orders security=\"My API Key\"");
-        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp, connectionMq, channelMq, outgoingMq, channelWebSocket];
+        var topic = Kind("pubsub-topic", "admin/pubsub/topics", "publish/subscribe topics", """
+              name          the topic's name: letters, digits, '.', '_', '-'
+              security      apikey, basic_auth or jwt for REST publishers (POST /esb/pubsub/topic/NAME); leave out for none
+              is_active     true | false
+            """, "esb pubsub-topic create name=orders.placed");
+        topic.Subcommands.Add(Publish());
+        var subscription = Kind("pubsub-subscription", "admin/pubsub/subscriptions", "subscriptions to topics: every message delivered at least once, through a durable queue of its own", """
+              name          the subscription's name: letters, digits, '.', '_', '-' (its queue is esb.sub.<name>)
+              topic         the topic
+              deliver_to    service | amqp | rest | websocket
+              service       deliver_to service: the service invoked with each message
+              outgoing      deliver_to amqp: an outgoing_amqp; deliver_to rest: an outgoing_rest (each message POSTed)
+              retries       tries again after a failed delivery before esb.sub.<name>.dead (default 3)
+              is_active     true | false (while inactive, messages wait)
+            """, "esb pubsub-subscription create name=billing topic=orders.placed deliver_to=service service=billing.invoice");
+        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp, connectionMq, channelMq, outgoingMq, channelWebSocket, topic, subscription];
     }
 
     private static Command Kind(string name, string path, string what, string fields, string example)
@@ -221,6 +236,14 @@ internal static class ConfigCommands
                     : $"FAIL  {result["url"]}  {result["reason"]}  ({result["time_ms"]!.GetValue<double>():0.#} ms)");
                 return ok ? 0 : 1;
             });
+    }
+
+    private static Command Publish()
+    {
+        var name = new Argument<string>("name") { Description = "The topic." };
+        var message = new Argument<string>("message") { Description = "The message: JSON." };
+        return Verb("publish", "Publish a JSON message to a topic; every subscription gets it.", [name, message], (admin, parse, ct) =>
+            Print(admin, HttpMethod.Post, $"admin/pubsub/topics/{Escape(parse.GetValue(name)!)}/publish", parse.GetValue(message), "pubsub-topic publish", ct));
     }
 
     private static Command JobAction(string verb, string action, string description)

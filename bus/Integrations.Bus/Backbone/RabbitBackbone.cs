@@ -190,6 +190,26 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
+    /// <summary>Declares a durable fanout <paramref name="exchange"/> and, when given, a durable <paramref name="queue"/> bound to it.</summary>
+    public async Task DeclareBindingAsync(string exchange, string? queue, CancellationToken cancellation)
+    {
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+            _declared["exchange:" + exchange] = true;
+            if (queue is null) return;
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+            await channel.QueueBindAsync(queue, exchange, "", cancellationToken: cancellation).ConfigureAwait(false);
+            _declared[queue] = true;
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
     /// <summary>Publishes to an exchange of the backbone (a fanout, declared if missing), confirmed by the broker.</summary>
     public async Task PublishToExchangeAsync(string exchange, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
     {

@@ -52,7 +52,9 @@ public sealed class ConfigKinds
         .Add<ConnectionMq>()
         .Add<ChannelMq>()
         .Add<OutgoingMq>()
-        .Add<ChannelWebSocket>();
+        .Add<ChannelWebSocket>()
+        .Add<PubSubTopic>()
+        .Add<PubSubSubscription>();
 
     /// <summary>All kinds.</summary>
     public IReadOnlyCollection<ConfigKind> All => _kinds.Values;

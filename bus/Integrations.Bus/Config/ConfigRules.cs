@@ -119,6 +119,37 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                     else if (definition.Type == SecurityDefinition.OAuth) errors.Add(new("security", $"'{wsSecurity}' is an oauth definition; channels check apikey, basic_auth or jwt"));
                 }
                 break;
+            case PubSubTopic t:
+                if (!PlainName().IsMatch(t.Name)) errors.Add(new("name", "a topic's name is letters, digits, '.', '_' and '-' (it is part of URLs and exchange names)"));
+                if (t.Security is { } topicSecurity)
+                {
+                    var definition = view.Find<SecurityDefinition>(topicSecurity);
+                    if (definition is null) errors.Add(new("security", $"no security definition named '{topicSecurity}'"));
+                    else if (definition.Type == SecurityDefinition.OAuth) errors.Add(new("security", $"'{topicSecurity}' is an oauth definition; publishers are checked with apikey, basic_auth or jwt"));
+                }
+                break;
+            case PubSubSubscription p:
+                if (!PlainName().IsMatch(p.Name)) errors.Add(new("name", "a subscription's name is letters, digits, '.', '_' and '-' (its queue is esb.sub.<name>)"));
+                if (view.Find<PubSubTopic>(p.Topic) is null) errors.Add(new("topic", $"no pubsub_topic named '{p.Topic}'"));
+                if (p.Retries is < 0 or > 20) errors.Add(new("retries", "must be from 0 to 20"));
+                switch (p.DeliverTo)
+                {
+                    case PubSubSubscription.ToService:
+                        if (p.Service is null || !ServiceExists(p.Service)) errors.Add(new("service", $"deliver_to service needs a service that exists{(p.Service is null ? "" : $"; there is no '{p.Service}'")}"));
+                        break;
+                    case PubSubSubscription.ToAmqp:
+                        if (p.Outgoing is null || view.Find<OutgoingAmqp>(p.Outgoing) is null) errors.Add(new("outgoing", $"deliver_to amqp needs an outgoing_amqp{(p.Outgoing is null ? "" : $"; there is no '{p.Outgoing}'")}"));
+                        break;
+                    case PubSubSubscription.ToRest:
+                        if (p.Outgoing is null || view.Find<OutgoingRest>(p.Outgoing) is null) errors.Add(new("outgoing", $"deliver_to rest needs an outgoing_rest{(p.Outgoing is null ? "" : $"; there is no '{p.Outgoing}'")}"));
+                        break;
+                    case PubSubSubscription.ToWebSocket:
+                        break;
+                    default:
+                        errors.Add(new("deliver_to", $"'{p.DeliverTo}' is not a delivery; use one of {string.Join(", ", PubSubSubscription.Deliveries)}"));
+                        break;
+                }
+                break;
             case ServiceSettings x:
                 if (!ServiceExists(x.Name)) errors.Add(new("name", $"no service named '{x.Name}'"));
                 if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));
@@ -137,7 +168,11 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
             .. view.All<ConnectionAmqp>().Where(c => c.Security == s.Name).Select(c => $"connection_amqp '{c.Name}'"),
             .. view.All<ConnectionMq>().Where(c => c.Security == s.Name).Select(c => $"connection_mq '{c.Name}'"),
             .. view.All<ChannelWebSocket>().Where(c => c.Security == s.Name).Select(c => $"channel_websocket '{c.Name}'"),
+            .. view.All<PubSubTopic>().Where(c => c.Security == s.Name).Select(c => $"pubsub_topic '{c.Name}'"),
         ],
+        PubSubTopic t => [.. view.All<PubSubSubscription>().Where(x => x.Topic == t.Name).Select(x => $"pubsub_subscription '{x.Name}'")],
+        OutgoingAmqp o => [.. view.All<PubSubSubscription>().Where(x => x.DeliverTo == PubSubSubscription.ToAmqp && x.Outgoing == o.Name).Select(x => $"pubsub_subscription '{x.Name}'")],
+        OutgoingRest o => [.. view.All<PubSubSubscription>().Where(x => x.DeliverTo == PubSubSubscription.ToRest && x.Outgoing == o.Name).Select(x => $"pubsub_subscription '{x.Name}'")],
         ConnectionMq c =>
         [
             .. view.All<ChannelMq>().Where(x => x.Connection == c.Name).Select(x => $"channel_mq '{x.Name}'"),
@@ -283,6 +318,9 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
 
     private static bool IsHttpUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,200}$")]
+    private static partial Regex PlainName();
 
     [GeneratedRegex(@"\{[^}]*\}")]
     private static partial Regex Parameter();

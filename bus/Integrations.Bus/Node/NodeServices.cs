@@ -33,6 +33,8 @@ public static class NodeServices
         services.AddSingleton<IServiceRuntime>(sp => sp.GetRequiredService<ServiceRuntime>());
         services.AddSingleton<ServiceClient>();
         services.AddSingleton<Pushes>();
+        services.AddSingleton<PubSub.Topics>();
+        services.AddSingleton<IConfigApplier>(sp => sp.GetRequiredService<PubSub.Topics>());
         services.AddSingleton<RabbitBackbone>();
         services.AddHostedService(sp => sp.GetRequiredService<RabbitBackbone>());
         services.AddSingleton<SecretBox>();
@@ -51,7 +53,11 @@ public static class NodeServices
         services.AddSingleton<Deployments>();
         services.AddHostedService(sp => sp.GetRequiredService<Deployments>());
         services.AddHostedService<PickupFolder>();
-        if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceQueues>();
+        if (options.Roles.HasFlag(NodeRoles.Worker))
+        {
+            services.AddHostedService<ServiceQueues>();
+            services.AddHostedService<PubSub.SubscriptionDelivery>();
+        }
         AddScheduler(services, options);
         // Last: the environment file may deploy services and schedule jobs.
         if (options.ImportFile is not null) services.AddHostedService<Config.Environment.EnvironmentFileWatcher>();

@@ -9,7 +9,7 @@ namespace Integrations.Bus.Services;
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
 public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, IOutgoingConnections connections, Scheduling.JobScheduler scheduler,
-    Backbone.Pushes pushes, ILogger log)
+    Backbone.Pushes pushes, PubSub.Topics topics, ILogger log)
     : IServiceRuntime
 {
     private readonly ILogger _log = log;
@@ -86,6 +86,9 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
 
     /// <inheritdoc />
     public Task<bool> CancelScheduledAsync(string id, CancellationToken cancellation) => scheduler.CancelOnceAsync(id, cancellation);
+
+    /// <inheritdoc />
+    public Task PublishAsync(string topic, string json, string cid, CancellationToken cancellation) => topics.PublishAsync(topic, json, cid, cancellation);
 
     /// <inheritdoc />
     public Task PushAsync(string target, string json, string cid, CancellationToken cancellation) => pushes.PublishAsync(target, json, cid, cancellation);

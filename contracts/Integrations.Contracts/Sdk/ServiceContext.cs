@@ -108,6 +108,19 @@ public sealed class ServiceContext
             _ => JsonSerializer.Serialize(message, message.GetType(), ServiceJson.For(message.GetType())),
         }, Cid, Cancellation);
 
+    /// <summary>
+    /// Publishes <paramref name="message"/> (JSON) to a publish/subscribe topic: every subscription gets it, at least
+    /// once, through its own durable queue. Returns once the broker has it.
+    /// </summary>
+    /// <exception cref="ServiceException">404 when there is no such topic, 403 when it is inactive.</exception>
+    public Task PublishAsync(string topic, object? message) =>
+        _runtime.PublishAsync(topic, message switch
+        {
+            null => "null",
+            string json => json,
+            _ => JsonSerializer.Serialize(message, message.GetType(), ServiceJson.For(message.GetType())),
+        }, Cid, Cancellation);
+
     private async Task<string> InvokeHere(string service, object? input)
     {
         var result = await _runtime.RunHereAsync(CallTo(service, input, Deadline), Cancellation).ConfigureAwait(false);
@@ -149,6 +162,9 @@ public interface IServiceRuntime
 
     /// <summary>Cancels a run scheduled with <see cref="ScheduleOnceAsync"/>; false when there is none (any more).</summary>
     Task<bool> CancelScheduledAsync(string id, CancellationToken cancellation);
+
+    /// <summary>Publishes a JSON message to a publish/subscribe topic.</summary>
+    Task PublishAsync(string topic, string json, string cid, CancellationToken cancellation);
 
     /// <summary>Sends a JSON message to WebSocket clients on every node: a client by id, or <c>topic:NAME</c>.</summary>
     Task PushAsync(string target, string json, string cid, CancellationToken cancellation);

@@ -61,7 +61,7 @@ public sealed class Running_services_in_process
         catalog.AddAssembly(Integrations.Services.ShippedServices.Assembly, "built-in");
         // RunHereAsync never touches the broker: the client's bus parts stay unset.
         var client = new ServiceClient(catalog, new ConfigView(), new NodeOptions(), null!, _log.Logger);
-        _runtime = new ServiceRuntime(catalog, client, null!, null!, null!, _log.Logger);
+        _runtime = new ServiceRuntime(catalog, client, null!, null!, null!, null!, _log.Logger);
     }
 
     private Task<ServiceResult> Run(string service, string input = "{}", DateTimeOffset deadline = default) =>

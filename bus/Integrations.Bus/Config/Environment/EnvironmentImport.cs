@@ -40,7 +40,7 @@ public sealed class EnvironmentImport(ConfigKinds kinds, ConfigView view, Config
     /// <summary>The kinds an environment holds, in the order they are applied; the names are the YAML sections.</summary>
     public static readonly IReadOnlyList<string> Order =
         ["security", "connection_amqp", "connection_mq", "outgoing_rest", "outgoing_amqp", "outgoing_mq", "channel_rest", "channel_amqp", "channel_mq", "channel_websocket",
-         "scheduler", "service_settings"];
+         "pubsub_topic", "pubsub_subscription", "scheduler", "service_settings"];
 
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
 
