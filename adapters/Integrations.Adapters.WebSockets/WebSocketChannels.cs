@@ -32,6 +32,8 @@ public sealed class WebSocketChannels(ConfigView view, SecurityDefinitions secur
     private readonly ConcurrentDictionary<string, Client> _clients = new(StringComparer.Ordinal);
     private readonly ILogger _log = log.ForContext("SourceContext", "websocket");
     private IAsyncDisposable? _subscription;
+    // The channels by path, rebuilt when the configuration changes: every request on the channel port asks.
+    private (long Version, Dictionary<string, ChannelWebSocket> ByPath) _paths = (-1, []);
 
     /// <summary>The clients connected to this node.</summary>
     public int Connected => _clients.Count;
@@ -61,8 +63,14 @@ public sealed class WebSocketChannels(ConfigView view, SecurityDefinitions secur
     public async Task MiddlewareAsync(HttpContext http, RequestDelegate next)
     {
         var path = http.Request.Path.Value ?? "/";
-        var channel = view.All<ChannelWebSocket>().FirstOrDefault(c => string.Equals(c.UrlPath.TrimEnd('/'), path.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
-        if (channel is null)
+        var paths = _paths;
+        if (paths.Version != view.Version)
+        {
+            var version = view.Version;
+            paths = (version, view.All<ChannelWebSocket>().ToDictionary(c => c.UrlPath.TrimEnd('/'), StringComparer.OrdinalIgnoreCase));
+            _paths = paths;
+        }
+        if (paths.ByPath.Count == 0 || !paths.ByPath.TryGetValue(path.TrimEnd('/'), out var channel))
         {
             await next(http).ConfigureAwait(false);
             return;
