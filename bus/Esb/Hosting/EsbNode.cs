@@ -1,5 +1,6 @@
 using Integrations.Adapters.Admin;
 using Integrations.Adapters.Amqp;
+using Integrations.Adapters.Dashboard;
 using Integrations.Adapters.Mq;
 using Integrations.Adapters.WebSockets;
 using Integrations.Adapters.Http;
@@ -32,7 +33,8 @@ public static class EsbNode
             throw new ArgumentException($"--channels-url and --admin-url must use different ports (both use {channels.Port})");
 
         var logger = EsbLogging.Create(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Named "esb" whatever the process (tests host nodes too): the static assets are found by that name.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esb" });
         builder.Logging.ClearProviders();
         // A node is configured by its options alone: no appsettings.json (and no file watcher for it), no ASPNETCORE_* variables.
         builder.Configuration.Sources.Clear();
@@ -42,13 +44,16 @@ public static class EsbNode
         if (dashboard) urls.Add(options.AdminUrl);
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        // The dashboard's scripts and styles: from the packages and projects they come from when run from a build
+        // (the runtime manifest beside the assemblies), from wwwroot when published.
+        if (dashboard) builder.WebHost.UseStaticWebAssets();
 
         builder.Services.AddEsbNode(options, logger);
         builder.Services.AddSingleton<ChannelGateway>();
         builder.Services.AddSingleton<RestChannelTable>();
         foreach (var (method, path, handle) in TutorialSystems.Endpoints)
             builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
-        if (dashboard) builder.Services.AddAdminApi();
+        if (dashboard) builder.Services.AddAdminApi().AddDashboard();
         if (edge)
         {
             builder.Services.AddHostedService<AmqpChannels>();
@@ -70,7 +75,11 @@ public static class EsbNode
                 channel.Run(gateway.HandleAsync);
             });
         }
-        if (dashboard) app.MapAdminApi();
+        if (dashboard)
+        {
+            app.MapAdminApi();
+            app.MapDashboard();
+        }
         return app;
     }
 }

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Integrations.Adapters.Admin;
+using Integrations.Adapters.Dashboard.Components;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Serilog;
+
+namespace Integrations.Adapters.Dashboard;
+
+/// <summary>
+/// The dashboard on the admin port: Blazor with interactive server rendering and MudBlazor, behind a login (the
+/// admin user; the session in a secure, HTTP-only, same-site cookie; anti-forgery tokens on every form; a wrong login
+/// says nothing about which part was wrong, and repeated failures from one address wait longer and longer).
+/// </summary>
+public static class DashboardSetup
+{
+    private static readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Last)> Failures = new();
+
+    /// <summary>Adds the dashboard's services.</summary>
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = "esb-session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/login";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery();
+        services.AddSingleton<AdminApiClient>();
+        return services;
+    }
+
+    /// <summary>Maps the dashboard's pages, its login and logout.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapPost("/account/login", LoginAsync).AllowAnonymous();
+        app.MapPost("/account/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect("/login");
+        });
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext http, AdminCredentials credentials, ILogger log)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "?";
+        // Each failure from an address doubles the wait before the next answer to it, up to half a minute.
+        if (Failures.TryGetValue(address, out var earlier) && earlier.Failures > 0)
+        {
+            var wait = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, earlier.Failures - 1))) - (DateTimeOffset.UtcNow - earlier.Last);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, http.RequestAborted);
+        }
+        var user = form["username"].ToString();
+        if (!credentials.Verify(user, form["password"].ToString()))
+        {
+            Failures.AddOrUpdate(address, _ => (1, DateTimeOffset.UtcNow), (_, f) => (f.Failures + 1, DateTimeOffset.UtcNow));
+            log.ForContext("SourceContext", "dashboard").Warning("Dashboard login refused from {Address}", address);
+            return Results.Redirect("/login?failed=true");
+        }
+        Failures.TryRemove(address, out _);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme)));
+        log.ForContext("SourceContext", "dashboard").Information("Dashboard login of {User} from {Address}", user, address);
+        return Results.Redirect("/");
+    }
+}

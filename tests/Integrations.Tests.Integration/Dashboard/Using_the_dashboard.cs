@@ -1,0 +1,90 @@
+using Integrations.Tests.Integration.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Integrations.Tests.Integration.Dashboard;
+
+/// <summary>The dashboard in a real headless Chromium, as an operator uses it; screenshots are kept as test artifacts.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class Using_the_dashboard(Servers servers)
+{
+    private static readonly string Artifacts = Path.Combine(Environment.GetEnvironmentVariable("ESB_TEST_ARTIFACTS") ?? Path.Combine(Path.GetTempPath(), "esb-test-artifacts"), "screenshots");
+
+    [Fact]
+    public async Task An_operator_logs_in_and_invokes_the_demo_service_with_a_name_and_without()
+    {
+        await using var node = await TestNode.StartAsync(servers, "dashboard");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+
+        await page.GotoAsync(node.Options.AdminUrl);
+        Assert.Contains("/login", page.Url);
+
+        // A wrong password says only that the login was wrong.
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("#submit");
+        await page.Locator("#login-error").WaitForAsync();
+        Assert.Equal("The user name or password is wrong.", await page.Locator("#login-error").InnerTextAsync());
+        await Screenshot(page, "01-login-refused");
+
+        await page.FillAsync("#password", TestNode.AdminPassword);
+        await page.ClickAsync("#submit");
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        Assert.Equal("demo.hello", await page.Locator("#selected").InnerTextAsync());
+        Assert.True(await page.Locator(".service-name", new() { HasTextString = "tutorial.get-user-details" }).CountAsync() > 0);
+        await Screenshot(page, "02-services");
+
+        await page.Locator("textarea").First.FillAsync("name=Mike");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Invoke" }).ClickAsync();
+        await page.Locator("#result", new() { HasTextString = "Howdy Mike!" }).WaitForAsync();
+        Assert.StartsWith("200", await page.Locator("#result-status").InnerTextAsync());
+        await Screenshot(page, "03-invoked-with-a-name");
+
+        await page.Locator("textarea").First.FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Invoke" }).ClickAsync();
+        await page.Locator("#result", new() { HasTextString = "Howdy partner!" }).WaitForAsync();
+        await Screenshot(page, "04-invoked-without");
+
+        // On a narrow screen the console still works.
+        await page.SetViewportSizeAsync(400, 800);
+        await Screenshot(page, "05-narrow");
+
+        await page.ClickAsync("#logout");
+        await page.WaitForURLAsync("**/login");
+        await page.GotoAsync(node.Options.AdminUrl);
+        Assert.Contains("/login", page.Url);
+    }
+
+    [Fact]
+    public async Task The_pages_scripts_and_styles_are_served_and_a_foreign_internal_key_is_refused()
+    {
+        await using var node = await TestNode.StartAsync(servers, "dashboard-key");
+        using var http = new HttpClient { BaseAddress = new Uri(node.Options.AdminUrl) };
+        var login = await http.GetStringAsync("/login");
+        foreach (System.Text.RegularExpressions.Match asset in System.Text.RegularExpressions.Regex.Matches(login, "(_content|_framework)/[^\"]+"))
+        {
+            var served = await http.GetAsync(asset.Value);
+            Assert.True(served.IsSuccessStatusCode && (await served.Content.ReadAsByteArrayAsync()).Length > 1000, $"{asset.Value} is not served");
+        }
+        http.DefaultRequestHeaders.Add("X-Esb-Internal-Key", Convert.ToBase64String(new byte[32]));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/admin/services")).StatusCode);
+    }
+
+    internal static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        var chromium = Environment.GetEnvironmentVariable("ESB_TEST_CHROMIUM") is { Length: > 0 } given ? given : "/usr/bin/chromium";
+        Assert.True(File.Exists(chromium), $"no Chromium at {chromium}: ./test.sh installs Debian's chromium, or set ESB_TEST_CHROMIUM");
+        return await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+    }
+
+    internal static async Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(Artifacts);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+    }
+}
