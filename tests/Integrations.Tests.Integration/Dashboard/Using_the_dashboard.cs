@@ -56,6 +56,80 @@ public sealed class Using_the_dashboard(Servers servers)
     }
 
     [Fact]
+    public async Task An_operator_connects_the_tutorials_systems_secures_and_exposes_the_service_and_schedules_it_in_the_browser()
+    {
+        await using var node = await TestNode.StartAsync(servers, "dashboard-tutorial", isolated: true);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await LogInAsync(page, node);
+
+        // Connections → Outgoing → REST: CRM and Billing, each pinged green; a bad address is refused beside its field.
+        await OpenAsync(page, node, "outgoing-rest");
+        await CreateAsync(page, ("name", "CRM"), ("address", "not an address"), ("url_path", "/tutorial/api/get-user"));
+        await page.Locator(".mud-input-helper-text.mud-input-error", new() { HasTextString = "is not an http:// or https:// address" }).WaitForAsync();
+        await Screenshot(page, "10-outgoing-refused");
+        await page.FillAsync("#field-address", node.Options.ChannelsUrl);
+        await page.ClickAsync("#save");
+        await page.Locator("#message", new() { HasTextString = "created" }).WaitForAsync();
+        await page.ClickAsync("#ping");
+        await page.Locator("#ping-result", new() { HasTextString = "OK 200" }).WaitForAsync();
+        await Screenshot(page, "11-crm-pinged");
+        await CreateAsync(page, ("name", "Billing"), ("address", node.Options.ChannelsUrl), ("url_path", "/tutorial/api/balance/get"));
+        await page.Locator("#message", new() { HasTextString = "created" }).WaitForAsync();
+        await page.ClickAsync("#ping");
+        await page.Locator("#ping-result", new() { HasTextString = "OK 200" }).WaitForAsync();
+
+        // Security: the API key, changed to abc.
+        await OpenAsync(page, node, "security");
+        await CreateAsync(page, ("name", "My API Key"), ("type", "apikey"));
+        await page.Locator("#message", new() { HasTextString = "created" }).WaitForAsync();
+        await page.FillAsync("#secret", "abc");
+        await page.ClickAsync("#change-secret");
+        await page.Locator("#message", new() { HasTextString = "secret changed" }).WaitForAsync();
+        await Screenshot(page, "12-api-key");
+
+        // Channels → REST, then the channel answers over HTTP with that key.
+        await OpenAsync(page, node, "channels-rest");
+        await CreateAsync(page, ("name", "My REST Channel"), ("service", "tutorial.get-user-details"), ("url_path", "/tutorial/api/get-user-details"), ("security", "My API Key"));
+        await page.Locator("#message", new() { HasTextString = "created" }).WaitForAsync();
+        var call = new HttpRequestMessage(HttpMethod.Get, "/tutorial/api/get-user-details");
+        call.Headers.Add("X-API-Key", "abc");
+        var answer = await node.Channels.SendAsync(call);
+        Assert.Equal("""{"user_type":"RGV","account_no":"123456","account_balance":"357.9"}""", await answer.Content.ReadAsStringAsync());
+
+        // Scheduler: an interval job, and its runs.
+        await OpenAsync(page, node, "scheduler");
+        await CreateAsync(page, ("name", "Every second"), ("service", "tutorial.get-user-details"), ("seconds", "1"));
+        await page.Locator("#message", new() { HasTextString = "created" }).WaitForAsync();
+        await Task.Delay(2500);
+        await page.Locator(".cell-name", new() { HasTextString = "Every second" }).ClickAsync();
+        await page.Locator("#runs .outcome", new() { HasTextString = "ok" }).First.WaitForAsync();
+        await Screenshot(page, "13-scheduler-runs");
+    }
+
+    private static async Task LogInAsync(IPage page, TestNode node)
+    {
+        await page.GotoAsync(node.Options.AdminUrl + "/login");
+        await page.FillAsync("#password", TestNode.AdminPassword);
+        await page.ClickAsync("#submit");
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    private static async Task OpenAsync(IPage page, TestNode node, string screen)
+    {
+        await page.GotoAsync($"{node.Options.AdminUrl}/config/{screen}");
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    private static async Task CreateAsync(IPage page, params (string Field, string Value)[] fields)
+    {
+        await page.ClickAsync("#new");
+        foreach (var (field, value) in fields) await page.FillAsync($"#field-{field}", value);
+        await page.ClickAsync("#save");
+    }
+
+    [Fact]
     public async Task The_pages_scripts_and_styles_are_served_and_a_foreign_internal_key_is_refused()
     {
         await using var node = await TestNode.StartAsync(servers, "dashboard-key");
