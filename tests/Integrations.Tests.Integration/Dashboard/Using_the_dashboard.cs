@@ -108,6 +108,38 @@ public sealed class Using_the_dashboard(Servers servers)
         await Screenshot(page, "13-scheduler-runs");
     }
 
+    [Fact]
+    public async Task The_ide_deploys_a_service_invokes_it_and_shows_a_compile_error_on_its_line()
+    {
+        await using var node = await TestNode.StartAsync(servers, "dashboard-ide", isolated: true);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await LogInAsync(page, node);
+        await page.GotoAsync(node.Options.AdminUrl + "/ide");
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Locator(".monaco-editor").First.WaitForAsync();
+        // The demo service is open on the first visit.
+        Assert.Contains("acme.hello", await page.EvaluateAsync<string>("monaco.editor.getModels()[0].getValue()"));
+
+        await page.ClickAsync("#deploy");
+        await page.Locator("#deploy-message", new() { HasTextString = "deployed version" }).WaitForAsync();
+        await page.FillAsync("#ide-parameters", "name=Mike");
+        await page.ClickAsync("#invoke");
+        await page.Locator("#ide-result", new() { HasTextString = "Howdy Mike!" }).WaitForAsync();
+        await Screenshot(page, "20-ide-deployed-and-invoked");
+
+        // A compile error: reported, and marked on its line in the editor; nothing is deployed.
+        await page.EvaluateAsync("""
+            (() => { const m = monaco.editor.getModels()[0]; m.setValue(m.getValue().replace('var name =', 'int wrong = "text";\n        var name =')); })()
+            """);
+        await page.ClickAsync("#deploy");
+        await page.Locator(".compile-error").First.WaitForAsync();
+        var markers = await page.EvaluateAsync<string[]>("esbMarkers()");
+        Assert.Contains(markers, m => m.StartsWith("11: ") && m.Contains("CS0029"));
+        await Screenshot(page, "21-ide-compile-error");
+    }
+
     private static async Task LogInAsync(IPage page, TestNode node)
     {
         await page.GotoAsync(node.Options.AdminUrl + "/login");
@@ -138,7 +170,7 @@ public sealed class Using_the_dashboard(Servers servers)
         foreach (System.Text.RegularExpressions.Match asset in System.Text.RegularExpressions.Regex.Matches(login, "(_content|_framework)/[^\"]+"))
         {
             var served = await http.GetAsync(asset.Value);
-            Assert.True(served.IsSuccessStatusCode && (await served.Content.ReadAsByteArrayAsync()).Length > 1000, $"{asset.Value} is not served");
+            Assert.True(served.IsSuccessStatusCode && (await served.Content.ReadAsByteArrayAsync()).Length > 100, $"{asset.Value} is not served");
         }
         http.DefaultRequestHeaders.Add("X-Esb-Internal-Key", Convert.ToBase64String(new byte[32]));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/admin/services")).StatusCode);
