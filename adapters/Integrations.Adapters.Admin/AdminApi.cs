@@ -53,6 +53,7 @@ public static class AdminApi
         admin.MapPut("/services/{name}/settings", PutSettingsAsync);
         admin.MapConfigEndpoints();
         admin.MapDeploymentEndpoints();
+        admin.MapLogEndpoints();
         return routes;
     }
 

@@ -1,4 +1,5 @@
 using Integrations.Tests.Integration.Infrastructure;
+using Integrations.Tests.Integration.Scheduler;
 using Microsoft.Playwright;
 
 namespace Integrations.Tests.Integration.Dashboard;
@@ -44,6 +45,19 @@ public sealed class Using_the_dashboard(Servers servers)
         await page.GetByRole(AriaRole.Button, new() { Name = "Invoke" }).ClickAsync();
         await page.Locator("#result", new() { HasTextString = "Howdy partner!" }).WaitForAsync();
         await Screenshot(page, "04-invoked-without");
+
+        // The cid leads to everything the node logged under it: the admin API's lines and the service's own.
+        await page.ClickAsync("#result-cid");
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        // The log is written in the background: ask again until the lines are there.
+        await Running_jobs_on_a_schedule.Until(async () =>
+        {
+            await page.ClickAsync("#show-logs");
+            await Task.Delay(200);
+            return (await page.Locator("#log-lines").InnerTextAsync()).Contains("[demo.hello]");
+        }, TimeSpan.FromSeconds(15));
+        Assert.Contains("Greeting partner", await page.Locator("#log-lines").InnerTextAsync());
+        await Screenshot(page, "06-log-by-cid");
 
         // On a narrow screen the console still works.
         await page.SetViewportSizeAsync(400, 800);
