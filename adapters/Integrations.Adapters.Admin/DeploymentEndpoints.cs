@@ -29,6 +29,32 @@ public static class DeploymentEndpoints
     /// <summary>Maps the deployment endpoints onto the admin group.</summary>
     public static void MapDeploymentEndpoints(this RouteGroupBuilder admin)
     {
+        // Compiles without deploying: what an editor shows while its author types.
+        admin.MapPost("/deployments/check", async (HttpContext http, Deployments deployments) =>
+        {
+            DeployBody? body;
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<DeployBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Results.Json(new ErrorBody(ServiceInput.Malformed(e), 400, null), ConfigEndpoints.Json, statusCode: 400);
+            }
+            var files = body?.Files ?? [];
+            if (files.Count == 0 || files.Any(f => string.IsNullOrWhiteSpace(f.Name) || f.Source is null))
+                return Results.Json(new ErrorBody("give one or more files, each with a name and a source", 400, null), ConfigEndpoints.Json, statusCode: 400);
+            try
+            {
+                var (services, _) = await deployments.PlanAsync(files, http.RequestAborted);
+                return Results.Json(new { ok = true, services, errors = Array.Empty<string>() }, ConfigEndpoints.Json);
+            }
+            catch (DeploymentRejectedException e)
+            {
+                return Results.Json(new { ok = false, services = Array.Empty<string>(), errors = e.Errors, error = e.Message }, ConfigEndpoints.Json);
+            }
+        });
+
         admin.MapPost("/deployments", async (HttpContext http, Deployments deployments) =>
         {
             DeployBody? body;

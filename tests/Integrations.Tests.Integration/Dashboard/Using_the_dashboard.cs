@@ -143,12 +143,15 @@ public sealed class Using_the_dashboard(Servers servers)
         await page.Locator("#ide-result", new() { HasTextString = "Howdy Mike!" }).WaitForAsync();
         await Screenshot(page, "20-ide-deployed-and-invoked");
 
-        // A compile error: reported, and marked on its line in the editor; nothing is deployed.
+        // A compile error: marked on its line while typing, before Deploy; and Deploy refuses it, deploying nothing.
         await page.EvaluateAsync("""
             (() => { const m = monaco.editor.getModels()[0]; m.setValue(m.getValue().replace('var name =', 'int wrong = "text";\n        var name =')); })()
             """);
-        await page.ClickAsync("#deploy");
+        await Running_jobs_on_a_schedule.Until(async () => (await page.EvaluateAsync<string[]>("esbMarkers()")).Any(m => m.StartsWith("11: ") && m.Contains("CS0029")),
+            TimeSpan.FromSeconds(20));
         await page.Locator(".compile-error").First.WaitForAsync();
+        await page.ClickAsync("#deploy");
+        await page.Locator("#deploy-message", new() { HasTextString = "nothing was deployed" }).WaitForAsync();
         var markers = await page.EvaluateAsync<string[]>("esbMarkers()");
         Assert.Contains(markers, m => m.StartsWith("11: ") && m.Contains("CS0029"));
         await Screenshot(page, "21-ide-compile-error");
