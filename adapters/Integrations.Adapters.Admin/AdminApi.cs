@@ -43,10 +43,10 @@ public static class AdminApi
             version = typeof(AdminApi).Assembly.GetName().Version?.ToString(3),
             roles = node.Roles.ToString().ToLowerInvariant(),
         }));
-        admin.MapGet("/services", (ServiceCatalog catalog, ServiceClient client) =>
-            Ok(catalog.All.Select(s => Describe(s, client))));
-        admin.MapGet("/services/{name}", (string name, ServiceCatalog catalog, ServiceClient client) =>
-            catalog.TryGet(name, out var service) ? Ok(Describe(service, client)) : NoService(name));
+        admin.MapGet("/services", (ServiceCatalog catalog, ServiceClient client, ServiceRuntime runtime) =>
+            Ok(catalog.All.Select(s => Describe(s, client, runtime))));
+        admin.MapGet("/services/{name}", (string name, ServiceCatalog catalog, ServiceClient client, ServiceRuntime runtime) =>
+            catalog.TryGet(name, out var service) ? Ok(Describe(service, client, runtime)) : NoService(name));
         admin.MapPost("/services/{name}/invoke", InvokeAsync);
         admin.MapGet("/services/{name}/settings", (string name, ServiceCatalog catalog, ConfigView config) =>
             catalog.TryGet(name, out _) ? Ok(config.Find<ServiceSettings>(name) ?? new ServiceSettings { Name = name }) : NoService(name));
@@ -114,8 +114,11 @@ public static class AdminApi
 
     private sealed record SettingsBody([property: System.Text.Json.Serialization.JsonRequired] double? TimeoutSeconds);
 
-    private static ServiceInfo Describe(ServiceDefinition s, ServiceClient client) =>
-        new(s.Name, s.Origin, s.Type.FullName ?? s.Type.Name, s.RequiredInput, client.TimeoutOf(s.Name).TotalSeconds);
+    private static ServiceInfo Describe(ServiceDefinition s, ServiceClient client, ServiceRuntime runtime)
+    {
+        var (count, mean) = runtime.Stats.Of(s.Name);
+        return new(s.Name, s.Origin, s.Type.FullName ?? s.Type.Name, s.RequiredInput, client.TimeoutOf(s.Name).TotalSeconds, count, Math.Round(mean, 3));
+    }
 
     private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

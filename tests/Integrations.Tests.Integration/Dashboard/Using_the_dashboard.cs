@@ -39,6 +39,8 @@ public sealed class Using_the_dashboard(Servers servers)
         await page.GetByRole(AriaRole.Button, new() { Name = "Invoke" }).ClickAsync();
         await page.Locator("#result", new() { HasTextString = "Howdy Mike!" }).WaitForAsync();
         Assert.StartsWith("200", await page.Locator("#result-status").InnerTextAsync());
+        // The list counts the call.
+        await Running_jobs_on_a_schedule.Until(async () => int.Parse(await page.Locator(".service-calls").First.InnerTextAsync()) >= 1, TimeSpan.FromSeconds(5));
         await Screenshot(page, "03-invoked-with-a-name");
 
         await page.Locator("textarea").First.FillAsync("");
@@ -142,6 +144,17 @@ public sealed class Using_the_dashboard(Servers servers)
         await page.ClickAsync("#invoke");
         await page.Locator("#ide-result", new() { HasTextString = "Howdy Mike!" }).WaitForAsync();
         await Screenshot(page, "20-ide-deployed-and-invoked");
+
+        // The deployed service on the Services screen: its source and its history.
+        await page.GotoAsync(node.Options.AdminUrl);
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Locator(".service-name", new() { HasTextString = "acme.hello" }).ClickAsync();
+        await page.Locator("#source", new() { HasTextString = "[Service(\"acme.hello\")]" }).WaitForAsync();
+        Assert.StartsWith("v1 ·", await page.Locator(".history").First.InnerTextAsync());
+        await Screenshot(page, "22-service-source-and-history");
+        await page.GotoAsync(node.Options.AdminUrl + "/ide");
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Locator(".monaco-editor").First.WaitForAsync();
 
         // A compile error: marked on its line while typing, before Deploy; and Deploy refuses it, deploying nothing.
         await page.EvaluateAsync("""
