@@ -96,6 +96,19 @@ public sealed class Using_the_dashboard(Servers servers)
         await page.ClickAsync("#ping");
         await page.Locator("#ping-result", new() { HasTextString = "OK 200" }).WaitForAsync();
 
+        // The IDE: the tutorial's service written (here: pasted from the repository), deployed, invoked.
+        await page.GotoAsync(node.Options.AdminUrl + "/ide");
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Locator(".monaco-editor").First.WaitForAsync();
+        var tutorial = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "services", "Integrations.Services", "Tutorial", "GetUserDetails.cs"));
+        await page.EvaluateAsync("source => monaco.editor.getModels()[0].setValue(source)", tutorial);
+        await page.ClickAsync("#deploy");
+        await page.Locator("#deploy-message", new() { HasTextString = "tutorial.get-user-details" }).WaitForAsync();
+        await page.FillAsync("#ide-parameters", "name=Mike");
+        await page.ClickAsync("#invoke");
+        await page.Locator("#ide-result", new() { HasTextString = "357.9" }).WaitForAsync();
+        await Screenshot(page, "14-tutorial-service-deployed");
+
         // Security: the API key, changed to abc.
         await OpenAsync(page, node, "security");
         await CreateAsync(page, ("name", "My API Key"), ("type", "apikey"));
@@ -138,10 +151,13 @@ public sealed class Using_the_dashboard(Servers servers)
         // The demo service is open on the first visit.
         Assert.Contains("acme.hello", await page.EvaluateAsync<string>("monaco.editor.getModels()[0].getValue()"));
 
-        await page.ClickAsync("#deploy");
-        await page.Locator("#deploy-message", new() { HasTextString = "deployed version" }).WaitForAsync();
+        // Ctrl-S deploys, Ctrl-Enter invokes, from the editor.
         await page.FillAsync("#ide-parameters", "name=Mike");
-        await page.ClickAsync("#invoke");
+        await page.Locator(".monaco-editor .view-lines").First.ClickAsync();
+        await page.Keyboard.PressAsync("Control+S");
+        await page.Locator("#deploy-message", new() { HasTextString = "deployed version" }).WaitForAsync();
+        await page.Locator(".monaco-editor .view-lines").First.ClickAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
         await page.Locator("#ide-result", new() { HasTextString = "Howdy Mike!" }).WaitForAsync();
         await Screenshot(page, "20-ide-deployed-and-invoked");
 
@@ -168,6 +184,13 @@ public sealed class Using_the_dashboard(Servers servers)
         var markers = await page.EvaluateAsync<string[]>("esbMarkers()");
         Assert.Contains(markers, m => m.StartsWith("11: ") && m.Contains("CS0029"));
         await Screenshot(page, "21-ide-compile-error");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "Integrations.sln"))) return folder.FullName;
+        throw new InvalidOperationException("the repository's root (Integrations.sln) is not above the tests");
     }
 
     private static async Task LogInAsync(IPage page, TestNode node)
