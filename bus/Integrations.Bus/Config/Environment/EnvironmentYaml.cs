@@ -260,6 +260,7 @@ public static partial class EnvironmentYaml
         (("outgoing_rest", "data_format"), "json"),
         (("channel_rest", "data_format"), "json"),
         (("scheduler", "job_type"), Integrations.Config.ScheduledJob.IntervalBased),
+        (("pubsub_subscription", "deliver_to"), Integrations.Config.PubSubSubscription.ToService),
     ];
 
     // After the name and the fields that come before it in the record: type follows name, data_format follows url_path.
@@ -267,7 +268,12 @@ public static partial class EnvironmentYaml
     {
         var entries = mapping.Children.ToList();
         mapping.Children.Clear();
-        var after = field switch { "type" or "job_type" => entries.FindLastIndex(e => ((YamlScalarNode)e.Key).Value is "name" or "service"), _ => entries.FindLastIndex(e => ((YamlScalarNode)e.Key).Value is "url_path" or "method") };
+        var after = field switch
+        {
+            "type" or "job_type" => entries.FindLastIndex(e => ((YamlScalarNode)e.Key).Value is "name" or "service"),
+            "deliver_to" => entries.FindLastIndex(e => ((YamlScalarNode)e.Key).Value is "name" or "topic"),
+            _ => entries.FindLastIndex(e => ((YamlScalarNode)e.Key).Value is "url_path" or "method"),
+        };
         for (var i = 0; i < entries.Count; i++)
         {
             mapping.Children.Add(entries[i]);
