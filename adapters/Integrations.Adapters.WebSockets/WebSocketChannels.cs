@@ -105,7 +105,13 @@ public sealed class WebSocketChannels(ConfigView view, SecurityDefinitions secur
             {
                 if (check.Challenge is { } challenge) http.Response.Headers.WWWAuthenticate = challenge;
                 _log.ForContext("Cid", cid).Warning("WS cha: {Path} refused: {Reason}", path, check.Error);
-                await HttpAnswers.WriteErrorAsync(http, check.Status, check.Error ?? "refused", cid).ConfigureAwait(false);
+                var hint = definition.Type switch
+                {
+                    SecurityDefinition.ApiKey => " (a browser gives it as ?api_key=…)",
+                    SecurityDefinition.Jwt => " (a browser gives the token as ?access_token=…)",
+                    _ => "",
+                };
+                await HttpAnswers.WriteErrorAsync(http, check.Status, (check.Error ?? "refused") + hint, cid).ConfigureAwait(false);
                 return;
             }
             caller = check.Caller;

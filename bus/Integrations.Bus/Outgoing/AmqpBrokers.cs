@@ -46,13 +46,12 @@ public sealed class AmqpBrokers : IAsyncDisposable
     {
         var definition = _view.Find<ConnectionAmqp>(name) ?? throw new InvalidOperationException($"no connection_amqp named '{name}'");
         if (!definition.IsActive) throw new InvalidOperationException($"connection_amqp '{name}' is inactive");
+        // The connection outlives the call that asked for it first: it is not made with that call's cancellation.
         var entry = _connections.AddOrUpdate(name,
-            _ => (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, cancellation))),
-            (_, existing) => ConfigView.SameContent(existing.Definition, definition) ? existing : (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, cancellation))));
-        var task = entry.Connection.Value;
-        // A failed attempt is not kept: the next use tries again.
-        if (task.IsFaulted) _connections.TryRemove(new KeyValuePair<string, (ConnectionAmqp, Lazy<Task<IConnection>>)>(name, entry));
-        return task;
+            _ => (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, CancellationToken.None))),
+            (_, existing) => ConfigView.SameContent(existing.Definition, definition) && !existing.Connection.Value.IsFaulted && !existing.Connection.Value.IsCanceled
+                ? existing : (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, CancellationToken.None))));
+        return entry.Connection.Value.WaitAsync(cancellation);
     }
 
     /// <summary>Where a definition points, without credentials, for logs.</summary>
