@@ -79,6 +79,9 @@ public static class EsbNode
         {
             app.MapAdminApi();
             app.MapDashboard();
+            // Build the routing table (the dashboard's pages are discovered then) while the node starts, not on the first request.
+            app.Lifetime.ApplicationStarted.Register(() =>
+                _ = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.Count);
         }
         return app;
     }
