@@ -26,24 +26,32 @@ public static class DeploymentEndpoints
         }
     }
 
+    // {"files": [{"name", "source"}]}, each file named and with a source; otherwise the answer that says what is wrong.
+    private static async Task<(IReadOnlyList<SourceFile> Files, IResult? Refused)> ReadFilesAsync(HttpContext http, bool requireSome, string incomplete)
+    {
+        DeployBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<DeployBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return ([], Results.Json(new ErrorBody(ServiceInput.Malformed(e), 400, null), ConfigEndpoints.Json, statusCode: 400));
+        }
+        var files = body?.Files ?? [];
+        return (requireSome && files.Count == 0) || files.Any(f => string.IsNullOrWhiteSpace(f.Name) || f.Source is null)
+            ? (files, Results.Json(new ErrorBody(incomplete, 400, null), ConfigEndpoints.Json, statusCode: 400))
+            : (files, null);
+    }
+
     /// <summary>Maps the deployment endpoints onto the admin group.</summary>
     public static void MapDeploymentEndpoints(this RouteGroupBuilder admin)
     {
         // Compiles without deploying: what an editor shows while its author types.
         admin.MapPost("/deployments/check", async (HttpContext http, Deployments deployments) =>
         {
-            DeployBody? body;
-            try
-            {
-                body = await JsonSerializer.DeserializeAsync<DeployBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                return Results.Json(new ErrorBody(ServiceInput.Malformed(e), 400, null), ConfigEndpoints.Json, statusCode: 400);
-            }
-            var files = body?.Files ?? [];
-            if (files.Count == 0 || files.Any(f => string.IsNullOrWhiteSpace(f.Name) || f.Source is null))
-                return Results.Json(new ErrorBody("give one or more files, each with a name and a source", 400, null), ConfigEndpoints.Json, statusCode: 400);
+            var (files, refused) = await ReadFilesAsync(http, requireSome: true, "give one or more files, each with a name and a source");
+            if (refused is not null) return refused;
             try
             {
                 var (services, _) = await deployments.PlanAsync(files, http.RequestAborted);
@@ -57,18 +65,8 @@ public static class DeploymentEndpoints
 
         admin.MapPost("/deployments", async (HttpContext http, Deployments deployments) =>
         {
-            DeployBody? body;
-            try
-            {
-                body = await JsonSerializer.DeserializeAsync<DeployBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                return Results.Json(new ErrorBody(ServiceInput.Malformed(e), 400, null), ConfigEndpoints.Json, statusCode: 400);
-            }
-            var files = body?.Files ?? [];
-            if (files.Any(f => string.IsNullOrWhiteSpace(f.Name) || f.Source is null))
-                return Results.Json(new ErrorBody("each file needs a name and a source", 400, null), ConfigEndpoints.Json, statusCode: 400);
+            var (files, refused) = await ReadFilesAsync(http, requireSome: false, "each file needs a name and a source");
+            if (refused is not null) return refused;
             try
             {
                 var deployment = await deployments.DeployAsync(files, AdminCredentials.UserName, http.RequestAborted);

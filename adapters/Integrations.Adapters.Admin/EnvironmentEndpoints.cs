@@ -28,7 +28,7 @@ public static class EnvironmentEndpoints
                 return ConfigEndpoints.Error(400, $"include_type: unknown kind {string.Join(", ", unknown)}; kinds are {string.Join(", ", EnvironmentImport.Order)}, services");
             var names = http.Request.Query["include_name"].Where(n => n is not null).Select(n => n!).ToList();
             var content = await export.TakeAsync(types, names, http.RequestAborted);
-            return Results.Json(ToJson(content), ConfigEndpoints.Json);
+            return Results.Json(content.ToJson(), ConfigEndpoints.Json);
         });
 
         admin.MapPost("/environment", async (HttpContext http, EnvironmentImport import, bool? dry_run, bool? replace) =>
@@ -43,7 +43,7 @@ public static class EnvironmentEndpoints
             {
                 return ConfigEndpoints.Error(400, e.Message.StartsWith("the body", StringComparison.Ordinal) ? e.Message : ServiceInput.Malformed(e));
             }
-            var (content, error) = FromJson(body);
+            var (content, error) = EnvironmentContent.FromJson(body);
             if (error is not null) return ConfigEndpoints.Error(400, error);
             var changes = await import.ApplyAsync(content!, replace ?? false, dry_run ?? false, "admin (import)", http.RequestAborted);
             return Results.Json(new
@@ -57,38 +57,5 @@ public static class EnvironmentEndpoints
                 errors = changes.Errors,
             }, ConfigEndpoints.Json, statusCode: changes.Ok ? 200 : 400);
         });
-    }
-
-    private static JsonObject ToJson(EnvironmentContent content)
-    {
-        var json = new JsonObject();
-        foreach (var (kind, objects) in content.Objects) json[kind] = new JsonArray([.. objects.Select(o => (JsonNode)o.DeepClone())]);
-        if (content.Services.Count > 0)
-            json["services"] = new JsonArray([.. content.Services.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["source"] = f.Source })]);
-        return json;
-    }
-
-    private static (EnvironmentContent? Content, string? Error) FromJson(JsonObject body)
-    {
-        var objects = new Dictionary<string, IReadOnlyList<JsonObject>>(StringComparer.Ordinal);
-        var services = new List<SourceFile>();
-        foreach (var (key, value) in body)
-        {
-            if (value is not JsonArray list) return (null, $"{key}: must be a list");
-            if (key == "services")
-            {
-                foreach (var item in list)
-                {
-                    if (item is not JsonObject file || file["name"] is not JsonValue n || !n.TryGetValue<string>(out var name)
-                        || file["source"] is not JsonValue s || !s.TryGetValue<string>(out var source))
-                        return (null, "services: each item is {\"name\": \"File.cs\", \"source\": \"…\"}");
-                    services.Add(new SourceFile(name, source));
-                }
-                continue;
-            }
-            if (list.Any(i => i is not JsonObject)) return (null, $"{key}: each item must be an object");
-            objects[key] = [.. list.Select(i => (JsonObject)i!)];
-        }
-        return (new EnvironmentContent(objects, services), null);
     }
 }

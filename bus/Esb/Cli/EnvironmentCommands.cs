@@ -35,7 +35,7 @@ internal static class EnvironmentCommands
             var answer = await client.SendAsync(HttpMethod.Get, "admin/environment" + (query.Length > 0 ? "?" + query : ""), null, "export", cancellation);
             if (answer is not { } a) return 1;
             if ((int)a.Status >= 400) return AdminClient.Failed("export", a.Status, a.Body, a.Cid);
-            var content = Content(JsonNode.Parse(a.Body)!.AsObject());
+            var content = EnvironmentContent.FromJson(JsonNode.Parse(a.Body)!.AsObject()).Content!;
             var path = parse.GetValue(output);
             var count = content.Objects.Values.Sum(o => o.Count);
             if (path is null)
@@ -91,7 +91,7 @@ internal static class EnvironmentCommands
             if (client is null) return 2;
             var dry = parse.GetValue(dryRun);
             var answer = await client.SendAsync(HttpMethod.Post, $"admin/environment?dry_run={(dry ? "true" : "false")}&replace={(parse.GetValue(replace) ? "true" : "false")}",
-                Json(content).ToJsonString(), "import", cancellation);
+                content.ToJson().ToJsonString(), "import", cancellation);
             if (answer is not { } a) return 1;
             var result = JsonNode.Parse(a.Body)!.AsObject();
             if (a.Status == HttpStatusCode.BadRequest && result["errors"] is JsonArray errors)
@@ -140,27 +140,5 @@ internal static class EnvironmentCommands
             variables[line[..equals].Trim()] = value;
         }
         return true;
-    }
-
-    private static JsonObject Json(EnvironmentContent content)
-    {
-        var json = new JsonObject();
-        foreach (var (kind, objects) in content.Objects) json[kind] = new JsonArray([.. objects.Select(o => (JsonNode)o.DeepClone())]);
-        if (content.Services.Count > 0)
-            json["services"] = new JsonArray([.. content.Services.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["source"] = f.Source })]);
-        return json;
-    }
-
-    private static EnvironmentContent Content(JsonObject json)
-    {
-        var objects = new Dictionary<string, IReadOnlyList<JsonObject>>(StringComparer.Ordinal);
-        var services = new List<SourceFile>();
-        foreach (var (key, value) in json)
-        {
-            if (key == "services")
-                services.AddRange(value!.AsArray().Select(f => new SourceFile(f!["name"]!.GetValue<string>(), f["source"]!.GetValue<string>())));
-            else objects[key] = [.. value!.AsArray().Select(o => o!.AsObject())];
-        }
-        return new EnvironmentContent(objects, services);
     }
 }

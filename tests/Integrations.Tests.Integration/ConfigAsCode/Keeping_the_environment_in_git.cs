@@ -178,20 +178,14 @@ public sealed class Keeping_the_environment_in_git(Servers servers)
     /// <summary>What <c>esb export -o FOLDER/env.yaml</c> writes: the YAML, and the sources beside it.</summary>
     private static async Task<string> ExportAsync(TestNode node, string folder)
     {
-        var json = (await node.Admin.GetFromJsonAsync<JsonObject>("/admin/environment"))!;
-        var objects = new Dictionary<string, IReadOnlyList<JsonObject>>();
-        var services = new List<SourceFile>();
-        foreach (var (key, value) in json)
-        {
-            if (key == "services") services.AddRange(value!.AsArray().Select(f => new SourceFile(f!["name"]!.GetValue<string>(), f["source"]!.GetValue<string>())));
-            else objects[key] = [.. value!.AsArray().Select(o => o!.AsObject())];
-        }
+        var content = EnvironmentContent.FromJson((await node.Admin.GetFromJsonAsync<JsonObject>("/admin/environment"))!).Content!;
+        var services = content.Services;
         foreach (var file in services)
         {
             Directory.CreateDirectory(Path.Combine(folder, "services"));
             await File.WriteAllTextAsync(Path.Combine(folder, "services", file.Name), file.Source);
         }
-        return EnvironmentYaml.Write(new EnvironmentContent(objects, services), "services");
+        return EnvironmentYaml.Write(content, "services");
     }
 
     /// <summary>What <c>esb import</c> does: read the YAML with the variables, send it, and keep the file to locate errors.</summary>
@@ -200,10 +194,7 @@ public sealed class Keeping_the_environment_in_git(Servers servers)
     {
         var file = EnvironmentYaml.Parse("env.yaml", yaml, folder, name => variables.GetValueOrDefault(name));
         Assert.True(file.Content is not null, string.Join("\n", file.Errors));
-        var json = new JsonObject();
-        foreach (var (kind, objects) in file.Content!.Objects) json[kind] = new JsonArray([.. objects.Select(o => (JsonNode)o.DeepClone())]);
-        if (file.Content.Services.Count > 0)
-            json["services"] = new JsonArray([.. file.Content.Services.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["source"] = f.Source })]);
+        var json = file.Content!.ToJson();
         var response = await node.Admin.PostAsync($"/admin/environment?dry_run={dryRun.ToString().ToLowerInvariant()}&replace={replace.ToString().ToLowerInvariant()}",
             new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject(), file);
