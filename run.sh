@@ -47,8 +47,10 @@ nohup ./esb serve "$@" > logs/node.out 2>&1 < /dev/null &
 echo $! > "$pidfile"
 for _ in $(seq 1 120); do
   if curl -sf "$channels/esb/ping" >/dev/null 2>&1; then
-    sed -n '/Admin login/,/Press Ctrl-C/p' logs/node.out | grep -v 'Press Ctrl-C'
-    [ -f .esb/admin-password ] && [ -z "${ESB_ADMIN_PASSWORD:-}" ] && echo "  admin password: in .esb/admin-password"
+    # What the node printed about itself (the admin login at a cluster's first start, then where it listens):
+    # its own lines, not the log lines that the console also carries.
+    sed -n '/^Admin login/,/^Set ESB_ADMIN_PASSWORD/p; /^Integrations node/,/^  log:/p' logs/node.out
+    if [ -f .esb/admin-password ] && [ -z "${ESB_ADMIN_PASSWORD:-}" ]; then echo "  admin password: in .esb/admin-password"; fi
     echo "Node running in the background (pid $(cat "$pidfile"), output in logs/node.out); ./run.sh stop stops it."
     exit 0
   fi

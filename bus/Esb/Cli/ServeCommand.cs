@@ -87,7 +87,9 @@ internal static class ServeCommand
             Run a node: channels, the admin API, and workers for every service, on the RabbitMQ backbone and the
             PostgreSQL config store. Nodes pointed at the same RabbitMQ and PostgreSQL form a cluster.
             The admin password comes from ESB_ADMIN_PASSWORD; without it the first node of a cluster makes one,
-            prints it once and keeps it in the data directory.
+            prints it once and keeps it in the data directory. The key that encrypts secrets comes from
+            ESB_SECRET_KEY (base64 of 32 bytes), else from the data directory's secret.key, made at first start;
+            every node of a cluster needs the same key.
             """)
         {
             rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import,
@@ -114,6 +116,8 @@ internal static class ServeCommand
                     PickupDirectory = parse.GetValue(pickup),
                     ImportFile = parse.GetValue(import),
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
+                    // From the environment only: a key on the command line would show in the process list.
+                    SecretKey = Env.Get("ESB_SECRET_KEY"),
                 };
                 options.Validate();
             }
@@ -144,6 +148,13 @@ internal static class ServeCommand
         {
             await app.StartAsync(cancellation);
         }
+        catch (Exception e) when (Refusal(e) is { } refusal)
+        {
+            // The node knows what is wrong and what to do: say that, and nothing about servers that are running fine.
+            Console.Error.WriteLine($"esb serve: {refusal.Message}");
+            await app.DisposeAsync();
+            return 1;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Console.Error.WriteLine($"""
@@ -161,7 +172,7 @@ internal static class ServeCommand
         if (options.Roles.HasFlag(NodeRoles.Edge))
             Console.WriteLine($"  channels:   {options.ChannelsUrl}   (try: curl {options.ChannelsUrl}/esb/ping)");
         if (options.Roles.HasFlag(NodeRoles.Dashboard))
-            Console.WriteLine($"  admin API:  {options.AdminUrl}   (user admin; try: ./esb invoke demo.hello name=Mike)");
+            Console.WriteLine($"  dashboard:  {options.AdminUrl}   (and the admin API; user admin; try: ./esb invoke demo.hello name=Mike)");
         if (options.LogDirectory is not null)
             Console.WriteLine($"  log:        {Path.Combine(options.LogDirectory, "server.log")}");
         Console.WriteLine("Press Ctrl-C to stop.");
@@ -170,6 +181,13 @@ internal static class ServeCommand
         await app.DisposeAsync();
         return 0;
     }
+
+    private static NodeStartRefusedException? Refusal(Exception e) => e switch
+    {
+        NodeStartRefusedException refused => refused,
+        AggregateException many => many.InnerExceptions.Select(Refusal).FirstOrDefault(r => r is not null),
+        _ => e.InnerException is { } inner ? Refusal(inner) : null,
+    };
 
     private static Exception Innermost(Exception e)
     {

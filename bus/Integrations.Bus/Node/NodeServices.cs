@@ -25,6 +25,8 @@ public static class NodeServices
         services.AddSingleton(options);
         services.AddSingleton(log);
         services.AddSerilog(log, dispose: false);
+        // First of all: a node with the wrong key must refuse before it connects to the broker or serves anything.
+        services.AddHostedService<SecretKeyGuard>();
 
         var catalog = new ServiceCatalog();
         foreach (var assembly in options.ServiceAssemblies.Distinct()) catalog.AddAssembly(assembly, "built-in");
@@ -89,7 +91,6 @@ public static class NodeServices
         services.AddSingleton<NodeEndpoints>();
         services.AddSingleton<ConfigSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
-        services.AddHostedService<SecretKeyGuard>();
         services.AddMarten(marten =>
             {
                 marten.Connection(options.Postgres);

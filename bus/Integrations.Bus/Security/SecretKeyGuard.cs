@@ -1,5 +1,7 @@
+using Integrations.Bus.Node;
 using Marten;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Integrations.Bus.Security;
 
@@ -14,9 +16,9 @@ public sealed record SecretKeyRecord
 
 /// <summary>
 /// Refuses to start a node whose secret key is not the cluster's: it could read no secret and would write
-/// secrets no other node can read.
+/// secrets no other node can read. It runs before anything else of the node starts.
 /// </summary>
-public sealed class SecretKeyGuard(IDocumentStore store, SecretBox box) : IHostedService
+public sealed class SecretKeyGuard(IDocumentStore store, SecretBox box, NodeOptions options) : IHostedService
 {
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -38,10 +40,19 @@ public sealed class SecretKeyGuard(IDocumentStore store, SecretBox box) : IHoste
                 record = await again.LoadAsync<SecretKeyRecord>("secret-key", cancellationToken).ConfigureAwait(false);
             }
         }
-        if (record?.Check != box.KeyCheck)
-            throw new InvalidOperationException(
-                $"this node's secret key (from {box.Origin}) is not the one the cluster's secrets are encrypted with. " +
-                "Give every node the same key: set ESB_SECRET_KEY to the content of the first node's .esb/secret.key.");
+        if (record?.Check != box.KeyCheck) throw new NodeStartRefusedException(Mismatch());
+    }
+
+    // Two checkouts on one machine share the default schema, each with a key of its own: say which choice there is.
+    private string Mismatch()
+    {
+        var database = new NpgsqlConnectionStringBuilder(options.Postgres);
+        var origin = box.Origin == "ESB_SECRET_KEY" ? "ESB_SECRET_KEY" : Path.GetFullPath(box.Origin);
+        return $"""
+            schema '{options.Schema}' of database '{database.Database}' on {database.Host}:{database.Port} belongs to a cluster whose secrets are encrypted with another key than this node's (from {origin}).
+              To run a cluster of its own, give this node another schema: ESB_SCHEMA=myname ./run.sh (or esb serve --schema myname).
+              To join that cluster, give this node its key: set ESB_SECRET_KEY to the content of .esb/secret.key of one of its nodes.
+            """;
     }
 
     /// <inheritdoc />
