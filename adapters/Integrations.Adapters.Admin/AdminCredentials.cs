@@ -74,13 +74,21 @@ public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, 
         }
         else if (account is null)
         {
-            var generated = Generate();
-            account = Hash(generated);
+            // A new cluster started from a folder that already keeps a password (another schema, say) takes that
+            // password: the file is never replaced, and the CLI run from here works with both clusters.
+            var kept = ReadPasswordFile();
+            var password = kept ?? Generate();
+            account = Hash(password);
             session.Insert(account);
             try
             {
                 await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                Remember(generated);
+                if (kept is null) Remember(password);
+                else Console.WriteLine($"""
+
+                    Admin login for the dashboard and the CLI: user {UserName}, the password kept in {Path.GetFullPath(PasswordFile(options.DataDirectory))}.
+
+                    """);
             }
             catch (DocumentAlreadyExistsException)
             {
@@ -88,6 +96,12 @@ public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, 
                 await using var again = store.QuerySession();
                 account = await again.LoadAsync<AdminAccount>(UserName, cancellationToken).ConfigureAwait(false);
             }
+        }
+        else if (ReadPasswordFile() is { } kept && !Matches(account, kept))
+        {
+            var file = Path.GetFullPath(PasswordFile(options.DataDirectory));
+            _log.Warning("The admin password kept in {File} is not the admin password of this cluster (schema {Schema}): the CLI run with it will be refused. " +
+                         "Give the CLI this cluster's password with ESB_ADMIN_PASSWORD, or start this node with ESB_ADMIN_PASSWORD set to the one in the file to make it this cluster's", file, options.Schema);
         }
         _account = account;
         // A password changed on another node reaches this one within a minute.
@@ -134,12 +148,23 @@ public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, 
         return userOk;
     }
 
+    private string? ReadPasswordFile()
+    {
+        var file = PasswordFile(options.DataDirectory);
+        return File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } password ? password : null;
+    }
+
     private void Remember(string generated)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var file = PasswordFile(options.DataDirectory);
-        File.WriteAllText(file, generated + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // CreateNew: a password file is never replaced (an empty one left by an interrupted start is the exception).
+        if (File.Exists(file) && new FileInfo(file).Length == 0) File.Delete(file);
+        using (var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write))
+        {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            stream.Write(Encoding.UTF8.GetBytes(generated + "\n"));
+        }
         // Printed once, to the console only: the log never carries a secret.
         Console.WriteLine($"""
 

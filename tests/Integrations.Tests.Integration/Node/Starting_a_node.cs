@@ -55,9 +55,53 @@ public sealed class Starting_a_node(Servers servers)
         Assert.DoesNotContain(Path.Combine(folder, ".esb", "admin-password"), other.Output);
     }
 
+    [Fact]
+    public async Task A_new_cluster_started_from_the_same_folder_keeps_the_folders_admin_password_and_the_cli_works_with_both()
+    {
+        var folder = Folder("password");
+        var password = Path.Combine(folder, ".esb", "admin-password");
+        var channels = $"http://127.0.0.1:{EsbProcess.FreePort()}";
+        var first = Environment(servers.NewSchema(), channels, secretKey: null, adminPassword: null);
+        string made;
+        await using (var node = EsbProcess.Start(folder, first, "serve", "--quiet"))
+        {
+            await node.WaitUntilServingAsync(channels, TimeSpan.FromSeconds(60));
+            made = (await File.ReadAllTextAsync(password)).Trim();
+            Assert.Contains($"password: {made}", node.Output);
+            Assert.Equal(0, (await EsbProcess.RunAsync(folder, Cli(first), "invoke", "demo.hello", "name=Mike")).Code);
+        }
+
+        // The same folder, a fresh schema (as when the tutorial is imported into a fresh environment).
+        var second = Environment(servers.NewSchema(), channels, secretKey: null, adminPassword: null);
+        await using (var node = EsbProcess.Start(folder, second, "serve", "--quiet"))
+        {
+            await node.WaitUntilServingAsync(channels, TimeSpan.FromSeconds(60));
+            Assert.Equal(made, (await File.ReadAllTextAsync(password)).Trim());
+            Assert.Contains($"the password kept in {password}", node.Output);
+            Assert.DoesNotContain("password: ", node.Output);
+            var invoked = await EsbProcess.RunAsync(folder, Cli(second), "invoke", "demo.hello", "name=Mike");
+            Assert.True(invoked.Code == 0, invoked.Err);
+            Assert.Equal("""{"greeting":"Howdy Mike!"}""", invoked.Out.Trim());
+        }
+
+        // A cluster made elsewhere, with another password: the file stays as it is, and the node says what that means.
+        await using var elsewhere = await TestNode.StartAsync(servers, "password-elsewhere", isolated: true);
+        var third = Environment(elsewhere.Options.Schema, channels, servers.SecretKey, adminPassword: null);
+        await using (var node = EsbProcess.Start(folder, third, "serve", "--quiet"))
+        {
+            await node.WaitUntilServingAsync(channels, TimeSpan.FromSeconds(60));
+            Assert.Equal(made, (await File.ReadAllTextAsync(password)).Trim());
+            await LogLines.WaitForAsync(Path.Combine(folder, "logs", "server.log"),
+                l => l.Contains($"The admin password kept in {password} is not the admin password of this cluster") && l.Contains("ESB_ADMIN_PASSWORD"));
+        }
+    }
+
+    // What the CLI run from the node's folder gets: where the node is, and no password but the folder's.
+    private static Dictionary<string, string> Cli(Dictionary<string, string> node) => new() { ["ESB_ADMIN_URL"] = node["ESB_ADMIN_URL"] };
+
     private static string Folder(string name) => Path.Combine(Path.GetTempPath(), "esb-tests", name + "-" + Guid.NewGuid().ToString("N")[..6]);
 
-    private Dictionary<string, string> Environment(string schema, string channels, string? secretKey)
+    private Dictionary<string, string> Environment(string schema, string channels, string? secretKey, string? adminPassword = TestNode.AdminPassword)
     {
         var environment = new Dictionary<string, string>
         {
@@ -66,8 +110,8 @@ public sealed class Starting_a_node(Servers servers)
             ["ESB_SCHEMA"] = schema,
             ["ESB_CHANNELS_URL"] = channels,
             ["ESB_ADMIN_URL"] = $"http://127.0.0.1:{EsbProcess.FreePort()}",
-            ["ESB_ADMIN_PASSWORD"] = TestNode.AdminPassword,
         };
+        if (adminPassword is not null) environment["ESB_ADMIN_PASSWORD"] = adminPassword;
         if (secretKey is not null) environment["ESB_SECRET_KEY"] = secretKey;
         return environment;
     }
