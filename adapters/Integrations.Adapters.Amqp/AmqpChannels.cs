@@ -30,6 +30,7 @@ public sealed class AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceCl
     private readonly Channel<string> _pending = Channel.CreateUnbounded<string>();
     private readonly Dictionary<string, (ChannelAmqp Definition, List<IChannel> Channels)> _running = new(StringComparer.Ordinal);
     private readonly ILogger _log = log.ForContext("SourceContext", "amqp-channel");
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _retrying = new(StringComparer.Ordinal);
     private CancellationToken _stopping;
 
     /// <inheritdoc />
@@ -79,8 +80,14 @@ public sealed class AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceCl
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    _log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in 5 s", name, wanted.Queue, e.Message);
-                    _ = Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => _pending.Writer.TryWrite(name), TaskScheduler.Default);
+                    // One retry at a time per channel, however many of its consumers saw the connection go.
+                    if (!_retrying.TryAdd(name, true)) continue;
+                    _log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in 5 s", name, wanted.Queue, Reason(e));
+                    _ = Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(delay =>
+                    {
+                        _retrying.TryRemove(name, out var _);
+                        _pending.Writer.TryWrite(name);
+                    }, TaskScheduler.Default);
                 }
             }
         }
@@ -94,7 +101,24 @@ public sealed class AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceCl
     {
         var connection = await brokers.ConnectAsync(definition.Connection, cancellation).ConfigureAwait(false);
         var channels = new List<IChannel>();
+        try
+        {
+            await ConsumeAsync(definition, connection, channels, cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Recorded as running only once every consumer is: a half-made channel would look healthy to the retry
+            // ("all of its consumers are open") and never consume again.
+            await CloseAsync(definition.Name, channels).ConfigureAwait(false);
+            throw;
+        }
         _running[definition.Name] = (definition, channels);
+        _log.Information("channel_amqp {Name}: consuming {Queue} on {Broker} into {Service} ({Consumers}×{Prefetch})",
+            definition.Name, definition.Queue, brokers.Describe(view.Find<ConnectionAmqp>(definition.Connection)!), definition.Service, definition.Consumers, definition.Prefetch);
+    }
+
+    private async Task ConsumeAsync(ChannelAmqp definition, IConnection connection, List<IChannel> channels, CancellationToken cancellation)
+    {
         var dead = DeadLetterQueue(definition);
         for (var i = 0; i < definition.Consumers; i++)
         {
@@ -114,14 +138,18 @@ public sealed class AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceCl
             };
             await channel.BasicConsumeAsync(definition.Queue, autoAck: false, consumer, cancellation).ConfigureAwait(false);
         }
-        _log.Information("channel_amqp {Name}: consuming {Queue} on {Broker} into {Service} ({Consumers}×{Prefetch})",
-            definition.Name, definition.Queue, brokers.Describe(view.Find<ConnectionAmqp>(definition.Connection)!), definition.Service, definition.Consumers, definition.Prefetch);
     }
 
     private async Task StopChannelAsync(string name)
     {
         if (!_running.Remove(name, out var running)) return;
-        foreach (var channel in running.Channels)
+        await CloseAsync(name, running.Channels).ConfigureAwait(false);
+        _log.Information("channel_amqp {Name}: stopped consuming {Queue}", name, running.Definition.Queue);
+    }
+
+    private async Task CloseAsync(string name, List<IChannel> channels)
+    {
+        foreach (var channel in channels)
         {
             try
             {
@@ -134,8 +162,16 @@ public sealed class AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceCl
                 _log.Debug(e, "channel_amqp {Name}: closing a consumer failed", name);
             }
         }
-        _log.Information("channel_amqp {Name}: stopped consuming {Queue}", name, running.Definition.Queue);
     }
+
+    // What the broker said, without the client's wrapping: "CONNECTION_FORCED - broker forced connection closure…".
+    private static string Reason(Exception e) => e switch
+    {
+        RabbitMQ.Client.Exceptions.AlreadyClosedException { ShutdownReason: { } reason } => $"the broker closed the connection: {reason.ReplyText}",
+        RabbitMQ.Client.Exceptions.OperationInterruptedException { ShutdownReason: { } reason } => $"the broker refused: {reason.ReplyText}",
+        RabbitMQ.Client.Exceptions.BrokerUnreachableException => "the broker cannot be reached",
+        _ => e.Message,
+    };
 
     private static string DeadLetterQueue(ChannelAmqp definition) => definition.DeadLetterQueue ?? definition.Queue + ".dead";
 

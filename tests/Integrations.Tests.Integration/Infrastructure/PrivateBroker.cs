@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Integrations.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// A RabbitMQ of the test's own, beside the one every test shares, that the test may stop, start and kill: Debian's
+/// rabbitmq-server with its own node name, ports and folders (./test.sh installs the package; starting it needs root,
+/// as Debian's wrapper runs the broker as the rabbitmq user).
+/// </summary>
+public sealed class PrivateBroker : IAsyncDisposable
+{
+    private readonly string _folder;
+    private readonly Dictionary<string, string> _environment;
+
+    private PrivateBroker(int port)
+    {
+        Port = port;
+        _folder = Path.Combine(Path.GetTempPath(), "esb-tests", $"broker-{port}-{Guid.NewGuid().ToString("N")[..6]}");
+        var loopbackOnly = "-kernel inet_dist_use_interface {127,0,0,1}";
+        _environment = new()
+        {
+            ["RABBITMQ_NODENAME"] = $"esbtest{port}@localhost",
+            ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_NODE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RABBITMQ_DIST_PORT"] = (port + 20000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_folder, "mnesia"),
+            ["RABBITMQ_LOG_BASE"] = Path.Combine(_folder, "log"),
+            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_folder, "enabled_plugins"),
+            ["RABBITMQ_CONFIG_FILE"] = Path.Combine(_folder, "rabbitmq.conf"),
+            ["RABBITMQ_PID_FILE"] = Path.Combine(_folder, "rabbit.pid"),
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = loopbackOnly,
+            ["RABBITMQ_CTL_ERL_ARGS"] = loopbackOnly,
+        };
+    }
+
+    /// <summary>The AMQP port.</summary>
+    public int Port { get; }
+
+    /// <summary>Its address, with the default user (allowed from loopback).</summary>
+    public string Address => $"amqp://guest:guest@127.0.0.1:{Port}/";
+
+    /// <summary>Its address without credentials, as a connection_amqp names it (the client's default user is guest).</summary>
+    public string Url => $"amqp://127.0.0.1:{Port}/";
+
+    /// <summary>Starts a broker on a free port (and the port 20000 above it, for its cluster links).</summary>
+    public static async Task<PrivateBroker> StartAsync()
+    {
+        var port = Enumerable.Range(0, 50).Select(_ => Random.Shared.Next(20000, 40000)).First(p => !IsOpen(p) && !IsOpen(p + 20000));
+        var broker = new PrivateBroker(port);
+        Directory.CreateDirectory(broker._folder);
+        await File.WriteAllTextAsync(broker._environment["RABBITMQ_ENABLED_PLUGINS_FILE"], "[].\n");
+        await RunAsync("chown", "-R", "rabbitmq:rabbitmq", broker._folder);
+        await broker.StartAgainAsync();
+        return broker;
+    }
+
+    /// <summary>Starts the broker (again, after a stop or a kill) and waits until it takes connections.</summary>
+    public async Task StartAgainAsync()
+    {
+        var start = new ProcessStartInfo("setsid", ["rabbitmq-server"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
+        var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!IsOpen(Port))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the private broker did not listen on {Port} within 60 s; see {_folder}/log");
+            await Task.Delay(100);
+        }
+        // The port opens a moment before the broker accepts logins.
+        await RunAsync("rabbitmqctl", _environment, "-q", "await_startup");
+    }
+
+    /// <summary>A clean stop: the broker closes its connections (CONNECTION_FORCED) and keeps durable queues and persistent messages.</summary>
+    public Task StopAsync() => RunAsync("rabbitmqctl", _environment, "-q", "shutdown");
+
+    /// <summary>A crash: the broker's process is killed (SIGKILL).</summary>
+    public async Task KillAsync()
+    {
+        var pid = (await File.ReadAllTextAsync(_environment["RABBITMQ_PID_FILE"])).Trim();
+        await RunAsync("kill", "-9", pid);
+        while (IsOpen(Port)) await Task.Delay(50);
+    }
+
+    /// <summary>How many consumers <paramref name="queue"/> has now, and how many messages wait in it.</summary>
+    public async Task<(uint Consumers, uint Messages)> QueueAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(Address) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var state = await channel.QueueDeclarePassiveAsync(queue);
+        return (state.ConsumerCount, state.MessageCount);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (IsOpen(Port)) await StopAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static bool IsOpen(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static Task RunAsync(string command, params string[] args) => RunAsync(command, new Dictionary<string, string>(), args);
+
+    private static async Task RunAsync(string command, Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(command, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
+    }
+}
