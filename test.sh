@@ -12,6 +12,14 @@ if ! command -v dotnet >/dev/null; then
 fi
 if docker info >/dev/null 2>&1; then
   say "Docker engine found: the tests start RabbitMQ and PostgreSQL with Testcontainers"
+  # The fault tests stop and start a broker of their own: Debian's rabbitmq-server, whatever runs the shared one.
+  if ! command -v rabbitmq-server >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server >/dev/null
+    else
+      echo "test.sh: the fault tests need rabbitmq-server: apt-get install rabbitmq-server (as root)" >&2; exit 2
+    fi
+  fi
 else
   say "No Docker engine: starting RabbitMQ and PostgreSQL from Debian packages"
   bash compose/local-services.sh start
