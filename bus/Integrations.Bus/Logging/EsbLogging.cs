@@ -24,6 +24,8 @@ public static class EsbLogging
             .MinimumLevel.Override("MassTransit", LogEventLevel.Warning)
             .MinimumLevel.Override("Marten", LogEventLevel.Warning)
             .MinimumLevel.Override("Npgsql", LogEventLevel.Warning)
+            // Quartz says a dozen things at every start; the scheduler's own lines say what matters.
+            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", options.NodeName)
             .Enrich.With<LineEnricher>();

@@ -86,7 +86,7 @@ public sealed class JobRuns(IDocumentStore store, RabbitBackbone backbone, NodeO
     public async Task<IReadOnlyList<JobRun>> LastAsync(string job, int limit, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        return await session.Query<JobRun>().Where(r => r.Job == job).OrderByDescending(r => r.Fired).Take(limit)
+        return await session.Query<JobRun>().Where(r => r.Job == job).OrderByDescending(r => r.Due).ThenByDescending(r => r.Fired).Take(limit)
             .ToListAsync(cancellation).ConfigureAwait(false);
     }
 

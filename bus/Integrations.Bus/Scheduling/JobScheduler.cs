@@ -65,7 +65,10 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
                     s.TablePrefix = options.Schema + ".qrtz_";
                     s.SchemaProvisioning = SchemaProvisioning.CreateIfMissing;
                     s.StoreJobDataAsStrings = true;
-                    s.MisfireThreshold = TimeSpan.FromSeconds(30);
+                    // A run this late was missed (the cluster was down, or the job paused) and its misfire policy
+                    // decides: once, skipped or all. Later than the default (60 s) would fire every missed run of a short
+                    // interval in a burst, as merely late ones.
+                    s.MisfireThreshold = TimeSpan.FromSeconds(5);
                 });
             });
         });
@@ -100,7 +103,27 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Firing a job only sends a message, so waiting for running jobs is short.
-        if (_ready.Task.IsCompletedSuccessfully) await _ready.Task.Result.Shutdown(waitForJobsToComplete: true, CancellationToken.None).ConfigureAwait(false);
+        if (!_ready.Task.IsCompletedSuccessfully) return;
+        await _ready.Task.Result.Shutdown(waitForJobsToComplete: true, CancellationToken.None).ConfigureAwait(false);
+        if (Fires) await LeaveClusterAsync().ConfigureAwait(false);
+    }
+
+    // Quartz keeps a stopped instance's check-in row, and the next node to start reports it as failed. A node that
+    // stopped cleanly has nothing left to recover: it takes its row away.
+    private async Task LeaveClusterAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(options.Postgres);
+            await connection.OpenAsync().ConfigureAwait(false);
+            await using var delete = new NpgsqlCommand($"delete from {options.Schema}.qrtz_scheduler_state where sched_name = 'esb' and instance_name = @node", connection);
+            delete.Parameters.AddWithValue("node", options.NodeName);
+            await delete.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            _log.Debug(e, "Could not remove this node's check-in from the scheduler's store; the next node will recover it");
+        }
     }
 
     /// <summary>Keeps a call in the job store and sends it to its service once, at <paramref name="at"/>; returns the run's id.</summary>

@@ -19,4 +19,14 @@ public static class LogLines
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Every line written so far.</summary>
+    public static List<string> All(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return lines;
+    }
 }

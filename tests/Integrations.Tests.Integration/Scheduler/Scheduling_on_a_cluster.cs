@@ -53,4 +53,59 @@ public sealed class Scheduling_on_a_cluster(Servers servers)
         Assert.Contains("restart-sched-b", nodes);
         await second.Admin.DeleteAsync($"/admin/scheduler/{Uri.EscapeDataString(name)}");
     }
+
+    [Theory]
+    [InlineData("run_once")]
+    [InlineData("skip")]
+    public async Task Runs_missed_while_no_node_could_fire_them_follow_the_misfire_policy_then_the_rhythm_goes_on(string misfire)
+    {
+        var schema = servers.NewSchema();
+        var token = Guid.NewGuid().ToString("N");
+        var name = $"missed {misfire} {token[..8]}";
+        await using (var first = await TestNode.StartAsync(servers, "misfire-a", o => o.Schema = schema))
+        {
+            await first.CreateAsync("/admin/scheduler", $$"""{"name":"{{name}}","service":"test.tally","seconds":2,"misfire":"{{misfire}}","extra":"token={{token}}"}""");
+            await Until(() => Tally.Count(token) >= 1, TimeSpan.FromSeconds(10));
+        }
+        var whenStopped = Tally.Count(token);
+        var lastBefore = Tally.Runs[token].Last().At;
+        // About four runs are missed while no node runs the scheduler.
+        await Task.Delay(TimeSpan.FromSeconds(9));
+
+        await using var second = await TestNode.StartAsync(servers, "misfire-b", o => o.Schema = schema);
+        var ready = DateTimeOffset.UtcNow;
+        await Until(() => Tally.Count(token) >= whenStopped + 3, TimeSpan.FromSeconds(20));
+        var after = Tally.Runs[token].Skip(whenStopped).ToArray();
+        // Never the missed runs in a burst: one run every 2 s from the first on.
+        var gaps = after.Zip(after.Skip(1), (a, b) => (b.At - a.At).TotalMilliseconds).ToArray();
+        Assert.All(gaps, gap => Assert.InRange(gap, 1200, 2800));
+        if (misfire == "run_once")
+        {
+            // One run at once, then every 2 s from then on.
+            Assert.True(after[0].At - ready < TimeSpan.FromSeconds(1), $"the catch-up run came {(after[0].At - ready).TotalMilliseconds:0} ms after the node was up");
+        }
+        else
+        {
+            // No catch-up: the next run is due on the old rhythm, a whole number of intervals after the last one.
+            var offset = (after[0].At - lastBefore).TotalMilliseconds % 2000;
+            Assert.True(offset < 400 || offset > 1600, $"the first run after the restart is {offset:0} ms off the old rhythm");
+        }
+
+        // The history lists them newest first by when they were due.
+        var due = (await RunsOf(second, name)).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("due").GetDateTimeOffset()).ToList();
+        Assert.Equal(due.OrderDescending(), due);
+        await second.Admin.DeleteAsync($"/admin/scheduler/{Uri.EscapeDataString(name)}");
+    }
+
+    [Fact]
+    public async Task A_node_that_stops_cleanly_is_not_reported_as_failed_by_the_next_one()
+    {
+        var schema = servers.NewSchema();
+        await using (await TestNode.StartAsync(servers, "clean-stop-a", o => o.Schema = schema))
+        {
+        }
+        await using var second = await TestNode.StartAsync(servers, "clean-stop-b", o => o.Schema = schema);
+        await LogLines.WaitForAsync(second.LogFile, l => l.Contains("Firing scheduled jobs as clean-stop-b"));
+        Assert.DoesNotContain(LogLines.All(second.LogFile), l => l.Contains("failed or restarted instances") || l.Contains(" WRN "));
+    }
 }
