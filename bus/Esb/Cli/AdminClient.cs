@@ -8,8 +8,12 @@ using Integrations.Bus.Edge;
 namespace Integrations.Esb.Cli;
 
 /// <summary>How the CLI talks to a node's admin API: the address, the admin login, and errors a person can act on.</summary>
-internal sealed class AdminClient(string url, string password, TimeSpan timeout) : IDisposable
+/// <param name="passwordFile">The data directory's admin-password file.</param>
+/// <param name="fromFile">Whether the password was read from that file rather than from ESB_ADMIN_PASSWORD.</param>
+internal sealed class AdminClient(string url, string password, string passwordFile, bool fromFile, TimeSpan timeout) : IDisposable
 {
+    private const string PasswordVariable = "ESB_ADMIN_PASSWORD";
+
     private readonly HttpClient _http = new() { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = timeout };
 
     public string Url => url;
@@ -17,9 +21,10 @@ internal sealed class AdminClient(string url, string password, TimeSpan timeout)
     /// <summary>Makes a client from the common options, or prints why it cannot and returns null.</summary>
     public static AdminClient? From(string url, string dataDirectory, TimeSpan timeout, string command)
     {
-        var password = Env.Get("ESB_ADMIN_PASSWORD") ?? ReadPasswordFile(dataDirectory);
-        if (password is not null) return new AdminClient(url, password, timeout);
-        Console.Error.WriteLine($"esb {command}: no admin password: set ESB_ADMIN_PASSWORD, or run from the folder where the node keeps .esb/admin-password (or pass --data-dir).");
+        var file = AdminCredentials.PasswordFile(dataDirectory);
+        if (Env.Get(PasswordVariable) is { } given) return new AdminClient(url, given, file, fromFile: false, timeout);
+        if (File.Exists(file)) return new AdminClient(url, File.ReadAllText(file).Trim(), file, fromFile: true, timeout);
+        Console.Error.WriteLine($"esb {command}: no admin password: set {PasswordVariable}, or run from the folder where the node keeps .esb/admin-password (or pass --data-dir).");
         return null;
     }
 
@@ -50,12 +55,29 @@ internal sealed class AdminClient(string url, string password, TimeSpan timeout)
         return null;
     }
 
+    /// <summary>Sends a request and prints the answer's JSON indented (nothing for 204); a failure on stderr.</summary>
+    public async Task<int> PrintAsync(HttpMethod method, string path, string? body, string command, CancellationToken cancellation)
+    {
+        var answer = await SendAsync(method, path, body, command, cancellation);
+        if (answer is not { } a) return 1;
+        if ((int)a.Status >= 400) return Failed(command, a.Status, a.Body, a.Cid);
+        if (a.Status != HttpStatusCode.NoContent) PrintPretty(a.Body);
+        return 0;
+    }
+
     /// <summary>Prints a failed answer on stderr: status, the error (and each field's), the cid.</summary>
-    public static int Failed(string command, HttpStatusCode status, string body, string? cid)
+    public int Failed(string command, HttpStatusCode status, string body, string? cid)
     {
         if (status == HttpStatusCode.Unauthorized)
         {
-            Console.Error.WriteLine($"esb {command}: the admin API refused the password: set ESB_ADMIN_PASSWORD to the admin password of that node's cluster.");
+            // Two nodes of two clusters on one machine is the usual cause: the password is right, for the other cluster.
+            Console.Error.WriteLine(!fromFile
+                ? $"esb {command}: the admin API at {url} refused the password from {PasswordVariable}.\n" +
+                  $"The node at that address belongs to a cluster with another admin password. Set {PasswordVariable} to that cluster's admin password, " +
+                  $"or unset it to use {passwordFile}, where the first node of a cluster started without it keeps the one it made (--data-dir)."
+                : $"esb {command}: the admin API at {url} refused the password from {passwordFile}.\n" +
+                  "That file holds the admin password of the cluster whose first node wrote it; the node at that address belongs to another " +
+                  $"(another --schema or another checkout). Set {PasswordVariable} to that cluster's admin password, or point --data-dir at its data folder.");
             return 1;
         }
         var message = body;
@@ -90,12 +112,6 @@ internal sealed class AdminClient(string url, string password, TimeSpan timeout)
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    private static string? ReadPasswordFile(string dataDirectory)
-    {
-        var file = AdminCredentials.PasswordFile(dataDirectory);
-        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
-    }
 
     public void Dispose() => _http.Dispose();
 }

@@ -12,6 +12,12 @@ namespace Integrations.Esb.Cli;
 /// </summary>
 internal static class ConfigCommands
 {
+    /// <summary>How <c>list</c> shows a kind: what its objects are called, and the few fields that say what each one is.</summary>
+    private sealed record Listing(string Plural, Column[] Columns);
+
+    private static readonly Column Name = Column.Field("name");
+    private static readonly Column Active = Column.Field("is_active", "ACTIVE");
+
     public static IEnumerable<Command> Create()
     {
         var security = Kind("security", "admin/security", "security definitions: API keys, Basic Auth, JWT, OAuth client credentials", """
@@ -24,7 +30,8 @@ internal static class ConfigCommands
               token_url, client_id, scopes   oauth: the token endpoint and client (the secret is the client secret)
               is_active     true | false
             A new definition gets a random secret; set yours with: esb security change-secret NAME
-            """, "esb security create name=\"My API Key\" type=apikey");
+            """, "esb security create name=\"My API Key\" type=apikey",
+            new Listing("security definitions", [Name, Column.Field("type"), Column.Pairs("DETAILS", "header", "username", "realm", "algorithm", "issuer", "audience", "token_url", "client_id", "scopes"), Active]));
         security.Subcommands.Add(ChangeSecret());
 
         var outgoing = Kind("outgoing-rest", "admin/outgoing/rest", "outgoing REST connections: the systems services call by name", """
@@ -40,7 +47,8 @@ internal static class ConfigCommands
               circuit_breaker     true | false (default true)
               ping_method   HEAD (default; falls back to GET) | GET
               is_active     true | false
-            """, "esb outgoing-rest create name=CRM address=http://localhost:17010 url_path=/tutorial/api/get-user data_format=json");
+            """, "esb outgoing-rest create name=CRM address=http://localhost:17010 url_path=/tutorial/api/get-user data_format=json",
+            new Listing("outgoing REST connections", [Name, Column.Field("address"), Column.Field("url_path"), Column.Field("security", missing: "none"), Active]));
         outgoing.Subcommands.Add(Ping());
 
         var channel = Kind("channel-rest", "admin/channels/rest", "REST channels: URL paths on the channel port that invoke services", """
@@ -55,7 +63,8 @@ internal static class ConfigCommands
               max_body_bytes    the largest body accepted (default 1048576)
               cors_origins  origins browsers may call from, as JSON: ["https://app.example.com"]
               is_active     true | false
-            """, "esb channel-rest create name=\"My REST Channel\" service=tutorial.get-user-details security=\"My API Key\" url_path=/tutorial/api/get-user-details data_format=json");
+            """, "esb channel-rest create name=\"My REST Channel\" service=tutorial.get-user-details security=\"My API Key\" url_path=/tutorial/api/get-user-details data_format=json",
+            new Listing("REST channels", [Name, Column.Field("service"), Column.Field("url_path"), Column.Field("method", missing: "any"), Column.Field("security", missing: "none"), Active]));
 
         var scheduler = Kind("scheduler", "admin/scheduler", "scheduled jobs: services run on a schedule, on one node of the cluster per run", """
               name          the job's name
@@ -71,7 +80,8 @@ internal static class ConfigCommands
               misfire       what to do about runs missed while the cluster was down or the job paused:
                             run_once (default) | skip | run_all
               is_active     true | false (see also pause and resume)
-            """, "esb scheduler create name=\"Get user details every 10 s\" service=tutorial.get-user-details seconds=10");
+            """, "esb scheduler create name=\"Get user details every 10 s\" service=tutorial.get-user-details seconds=10",
+            new Listing("scheduled jobs", [Name, Column.Field("service"), new("SCHEDULE", Schedule), Active]));
         scheduler.Subcommands.Add(JobAction("run", "run", "Run a job now, once, on whichever node takes it; the schedule is unchanged."));
         scheduler.Subcommands.Add(JobAction("pause", "pause", "Pause a job: no runs until it is resumed."));
         scheduler.Subcommands.Add(JobAction("resume", "resume", "Resume a paused job; runs it missed follow its misfire policy."));
@@ -84,7 +94,8 @@ internal static class ConfigCommands
               heartbeat_seconds   (default 30)
               tls_verify    true | false (default true)
               is_active     true | false
-            """, "esb connection-amqp create name=Partner address=amqp://mq.example.com:5672/orders security=\"Partner MQ\"");
+            """, "esb connection-amqp create name=Partner address=amqp://mq.example.com:5672/orders security=\"Partner MQ\"",
+            new Listing("AMQP connections", [Name, Column.Field("address", missing: "the backbone's broker"), Column.Field("security", missing: "none"), Active]));
         var channelAmqp = Kind("channel-amqp", "admin/channels/amqp", "AMQP channels: queues consumed into services", """
               name          the channel's name
               connection    a connection_amqp
@@ -95,7 +106,8 @@ internal static class ConfigCommands
               retries       tries again after a failure (5xx) before the dead-letter queue (default 2)
               dead_letter_queue   where failed messages go with the reason (default <queue>.dead)
               is_active     true | false
-            """, "esb channel-amqp create name=Orders connection=Backbone queue=orders.in service=orders.place");
+            """, "esb channel-amqp create name=Orders connection=Backbone queue=orders.in service=orders.place",
+            new Listing("AMQP channels", [Name, Column.Field("connection"), Column.Field("queue"), Column.Field("service"), Active]));
         var outgoingAmqp = Kind("outgoing-amqp", "admin/outgoing/amqp", "outgoing AMQP connections: services publish with ctx.Out.Amqp[\"NAME\"]", """
               name          the connection's name, as services use it
               connection    a connection_amqp
@@ -103,13 +115,15 @@ internal static class ConfigCommands
               routing_key   the routing key when the service gives none
               persistent    true | false (default true)
               is_active     true | false
-            """, "esb outgoing-amqp create name=Invoices connection=Backbone routing_key=invoices.out");
+            """, "esb outgoing-amqp create name=Invoices connection=Backbone routing_key=invoices.out",
+            new Listing("outgoing AMQP connections", [Name, Column.Field("connection"), Column.Field("exchange", missing: "(default)"), Column.Field("routing_key"), Active]));
         var connectionMq = Kind("connection-mq", "admin/connections/mq", "connections to MQ brokers over AMQP 1.0 (IBM MQ, ActiveMQ, Artemis, Azure Service Bus, RabbitMQ's amqp1_0)", """
               name          the connection's name
               address       amqp://host:5672 or amqps://host:5671
               security      a basic_auth security definition with the user and password
               is_active     true | false
-            """, "esb connection-mq create name=Ledger address=amqp://mq.example.com:5672 security=\"Ledger MQ\"");
+            """, "esb connection-mq create name=Ledger address=amqp://mq.example.com:5672 security=\"Ledger MQ\"",
+            new Listing("MQ connections", [Name, Column.Field("address"), Column.Field("security", missing: "none"), Active]));
         var channelMq = Kind("channel-mq", "admin/channels/mq", "MQ channels: AMQP 1.0 addresses received into services", """
               name          the channel's name
               connection    a connection_mq
@@ -119,14 +133,16 @@ internal static class ConfigCommands
               retries       tries again after a failure (5xx) (default 2)
               dead_letter_address   where failed messages go with the reason; leave out to reject them to the broker's dead-lettering
               is_active     true | false
-            """, "esb channel-mq create name=Ledger connection=Ledger address=LEDGER.IN service=ledger.post");
+            """, "esb channel-mq create name=Ledger connection=Ledger address=LEDGER.IN service=ledger.post",
+            new Listing("MQ channels", [Name, Column.Field("connection"), Column.Field("address"), Column.Field("service"), Active]));
         var outgoingMq = Kind("outgoing-mq", "admin/outgoing/mq", "outgoing MQ connections: services send with ctx.Out.Mq[\"NAME\"]", """
               name          the connection's name, as services use it
               connection    a connection_mq
               address       the target queue or topic
               durable       true | false (default true)
               is_active     true | false
-            """, "esb outgoing-mq create name=Ledger connection=Ledger address=LEDGER.OUT");
+            """, "esb outgoing-mq create name=Ledger connection=Ledger address=LEDGER.OUT",
+            new Listing("outgoing MQ connections", [Name, Column.Field("connection"), Column.Field("address"), Active]));
         var channelWebSocket = Kind("channel-websocket", "admin/channels/websocket", "WebSockets channels: paths where clients connect and invoke a service with JSON messages", """
               name          the channel's name
               service       the service each message {"id": "1", "input": {…}} invokes
@@ -137,12 +153,14 @@ internal static class ConfigCommands
               idle_timeout_seconds  (default 300)
               ping_seconds  keep-alive pings (default 30)
               is_active     true | false
-            """, "esb channel-websocket create name=Orders service=orders.place url_path=/ws/orders security=\"My API Key\"");
+            """, "esb channel-websocket create name=Orders service=orders.place url_path=/ws/orders security=\"My API Key\"",
+            new Listing("WebSockets channels", [Name, Column.Field("service"), Column.Field("url_path"), Column.Field("security", missing: "none"), Active]));
         var topic = Kind("pubsub-topic", "admin/pubsub/topics", "publish/subscribe topics", """
               name          the topic's name: letters, digits, '.', '_', '-'
               security      apikey, basic_auth or jwt for REST publishers (POST /esb/pubsub/topic/NAME); leave out for none
               is_active     true | false
-            """, "esb pubsub-topic create name=orders.placed");
+            """, "esb pubsub-topic create name=orders.placed",
+            new Listing("topics", [Name, Column.Field("security", missing: "none"), Active]));
         topic.Subcommands.Add(Publish());
         var subscription = Kind("pubsub-subscription", "admin/pubsub/subscriptions", "subscriptions to topics: every message delivered at least once, through a durable queue of its own", """
               name          the subscription's name: letters, digits, '.', '_', '-' (its queue is esb.sub.<name>)
@@ -152,11 +170,12 @@ internal static class ConfigCommands
               outgoing      deliver_to amqp: an outgoing_amqp; deliver_to rest: an outgoing_rest (each message POSTed)
               retries       tries again after a failed delivery before esb.sub.<name>.dead (default 3)
               is_active     true | false (while inactive, messages wait)
-            """, "esb pubsub-subscription create name=billing topic=orders.placed deliver_to=service service=billing.invoice");
+            """, "esb pubsub-subscription create name=billing topic=orders.placed deliver_to=service service=billing.invoice",
+            new Listing("subscriptions", [Name, Column.Field("topic"), Column.Field("deliver_to"), new("TARGET", s => Column.Text(s["service"] ?? s["outgoing"])), Active]));
         return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp, connectionMq, channelMq, outgoingMq, channelWebSocket, topic, subscription];
     }
 
-    private static Command Kind(string name, string path, string what, string fields, string example)
+    private static Command Kind(string name, string path, string what, string fields, string example, Listing listing)
     {
         var command = new Command(name, $"Manage {what}.");
         var fieldsArgument = () => new Argument<string[]>("fields")
@@ -166,8 +185,9 @@ internal static class ConfigCommands
         };
         var nameArgument = () => new Argument<string>("name") { Description = "The object's name." };
 
-        command.Subcommands.Add(Verb("list", $"List the {what}.", [], (admin, parse, ct) =>
-            Print(admin, HttpMethod.Get, path, null, $"{name} list", ct)));
+        var json = AdminCommand.Json();
+        command.Subcommands.Add(Verb("list", $"List the {what}: a table, or the admin API's JSON with --json.", [json], (admin, parse, ct) =>
+            Table.ListAsync(admin, path, $"{name} list", parse.GetValue(json), listing.Columns, $"no {listing.Plural} yet", ct)));
 
         var showName = nameArgument();
         command.Subcommands.Add(Verb("show", "Show one, by name.", [showName], (admin, parse, ct) =>
@@ -228,7 +248,7 @@ internal static class ConfigCommands
             {
                 var answer = await admin.SendAsync(HttpMethod.Post, $"admin/outgoing/rest/{Escape(parse.GetValue(name)!)}/ping", null, "outgoing-rest ping", ct);
                 if (answer is not { } a) return 1;
-                if ((int)a.Status >= 400) return AdminClient.Failed("outgoing-rest ping", a.Status, a.Body, a.Cid);
+                if ((int)a.Status >= 400) return admin.Failed("outgoing-rest ping", a.Status, a.Body, a.Cid);
                 var result = JsonNode.Parse(a.Body)!;
                 var ok = result["ok"]!.GetValue<bool>();
                 Console.WriteLine(ok
@@ -257,7 +277,7 @@ internal static class ConfigCommands
     {
         var name = new Argument<string>("name") { Description = "The job." };
         var limit = new Option<int>("--limit", "-n") { Description = "How many runs to show, newest first (1–1000).", DefaultValueFactory = _ => 20 };
-        var json = new Option<bool>("--json") { Description = "Print the admin API's JSON answer instead of a table." };
+        var json = AdminCommand.Json();
         return Verb("runs", "Show where a job stands (state, next run) and its last runs: cid, when, node, outcome, time.",
             [name, limit, json], async (admin, parse, ct) =>
             {
@@ -265,56 +285,50 @@ internal static class ConfigCommands
                 if (parse.GetValue(json)) return await Print(admin, HttpMethod.Get, path, null, "scheduler runs", ct);
                 var answer = await admin.SendAsync(HttpMethod.Get, path, null, "scheduler runs", ct);
                 if (answer is not { } a) return 1;
-                if ((int)a.Status >= 400) return AdminClient.Failed("scheduler runs", a.Status, a.Body, a.Cid);
+                if ((int)a.Status >= 400) return admin.Failed("scheduler runs", a.Status, a.Body, a.Cid);
                 var status = JsonNode.Parse(a.Body)!;
-                Console.WriteLine($"{status["job"]}: {status["state"]}" + (status["next_run"] is { } next ? $", next run {Local(next)}" : ""));
+                Console.WriteLine($"{status["job"]}: {status["state"]}" + (status["next_run"] is { } next ? $", next run {Column.Local(next, LocalMs)}" : ""));
                 var runs = status["runs"]!.AsArray();
                 if (runs.Count == 0)
                 {
                     Console.WriteLine("no runs yet");
                     return 0;
                 }
-                Console.WriteLine($"{"DUE",-23} {"CID",-20} {"NODE",-16} {"OUTCOME",-8} {"STATUS",6} {"TIME",10}  ERROR");
-                foreach (var run in runs)
-                {
-                    var duration = run!["duration_ms"] is { } ms ? $"{ms.GetValue<double>():0.0} ms" : "";
-                    var due = Local(run["due"]!) + (run["manual"]?.GetValue<bool>() == true ? "*" : "");
-                    Console.WriteLine($"{due,-23} {run["cid"],-20} {run["node"],-16} {run["outcome"],-8} {run["status"]?.ToString() ?? "",6} {duration,10}  {run["error"]}");
-                }
+                Table.Print(RunColumns, runs.Select(run => run!));
                 if (runs.Any(r => r!["manual"]?.GetValue<bool>() == true)) Console.WriteLine("* run now, by an operator");
                 return 0;
             });
     }
 
-    private static string Local(JsonNode date) =>
-        DateTimeOffset.Parse(date.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+    private const string LocalMs = "yyyy-MM-dd HH:mm:ss.fff";
 
-    private static Command Verb(string name, string description, Symbol[] symbols, Func<AdminClient, ParseResult, CancellationToken, Task<int>> run)
+    private static readonly Column[] RunColumns =
+    [
+        new("DUE", run => Column.Local(run["due"], LocalMs) + (run["manual"]?.GetValue<bool>() == true ? "*" : "")),
+        Column.Field("cid"),
+        Column.Field("node"),
+        Column.Field("outcome"),
+        Column.Field("status", alignRight: true),
+        new("TIME", run => run["duration_ms"] is { } ms ? $"{ms.GetValue<double>():0.0} ms" : "", AlignRight: true),
+        Column.Field("error"),
+    ];
+
+    /// <summary>A job's schedule in a few words: every 1h 30m, cron 1 0 * * * (Europe/Warsaw), once at a date.</summary>
+    private static string Schedule(JsonNode job)
     {
-        var command = new Command(name, description);
-        foreach (var symbol in symbols)
-        {
-            if (symbol is Argument argument) command.Arguments.Add(argument);
-            else if (symbol is Option option) command.Options.Add(option);
-        }
-        var admin = new AdminOptions();
-        admin.AddTo(command);
-        command.SetAction(async (parse, ct) =>
-        {
-            using var client = admin.Client(parse, name);
-            return client is null ? 2 : await run(client, parse, ct);
-        });
-        return command;
+        var type = job["job_type"]?.GetValue<string>();
+        if (type == "cron_style") return $"cron {job["cron"]}" + (job["time_zone"] is { } zone ? $" ({zone})" : "");
+        if (type == "one_time") return "once at " + Column.Local(job["start_date"], "yyyy-MM-dd HH:mm");
+        var every = string.Join(' ', new[] { ("weeks", "w"), ("days", "d"), ("hours", "h"), ("minutes", "m"), ("seconds", "s") }
+            .Where(unit => job[unit.Item1] is { } n && n.GetValue<int>() != 0).Select(unit => $"{job[unit.Item1]}{unit.Item2}"));
+        return $"every {every}" + (job["repeats"] is { } repeats ? $", {repeats} runs in all" : "");
     }
 
-    private static async Task<int> Print(AdminClient admin, HttpMethod method, string path, string? body, string command, CancellationToken ct)
-    {
-        var answer = await admin.SendAsync(method, path, body, command, ct);
-        if (answer is not { } a) return 1;
-        if ((int)a.Status >= 400) return AdminClient.Failed(command, a.Status, a.Body, a.Cid);
-        if (a.Status != HttpStatusCode.NoContent) AdminClient.PrintPretty(a.Body);
-        return 0;
-    }
+    private static Command Verb(string name, string description, Symbol[] symbols, Func<AdminClient, ParseResult, CancellationToken, Task<int>> run) =>
+        AdminCommand.Create(name, description, symbols, run);
+
+    private static Task<int> Print(AdminClient admin, HttpMethod method, string path, string? body, string command, CancellationToken ct) =>
+        admin.PrintAsync(method, path, body, command, ct);
 
     /// <summary>key=value pairs (values true, false, null, or starting with [ or {, are JSON) or one JSON object.</summary>
     private static string? Fields(string[] args, string command)

@@ -44,7 +44,7 @@ internal static class DeployCommand
             {
                 if (json.RootElement.TryGetProperty("errors", out var errors))
                     foreach (var error in errors.EnumerateArray()) Console.Error.WriteLine(error.GetString());
-                return AdminClient.Failed("deploy", a.Status, a.Body, a.Cid);
+                return client.Failed("deploy", a.Status, a.Body, a.Cid);
             }
             var services = string.Join(", ", json.RootElement.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
             Console.WriteLine($"deployed version {json.RootElement.GetProperty("version").GetInt64()}: {services}");
@@ -53,55 +53,43 @@ internal static class DeployCommand
         return command;
     }
 
+    private static readonly Column[] DeploymentColumns =
+    [
+        Column.Field("version", alignRight: true),
+        Column.Field("services"),
+        Column.Field("files"),
+        Column.Field("deployed_by", "BY"),
+        new("WHEN", d => Column.Local(d["deployed_at"])),
+    ];
+
     /// <summary><c>esb deployments</c>, <c>esb undeploy</c>, <c>esb rollback</c>, <c>esb source</c>.</summary>
     public static IEnumerable<Command> Others()
     {
-        var history = new Command("deployments", "List every deployment, newest first: version, services, files, who and when.");
-        var historyAdmin = new AdminOptions();
-        historyAdmin.AddTo(history);
-        history.SetAction((parse, ct) => Simple(historyAdmin, parse, "deployments", HttpMethod.Get, "admin/deployments", null, ct));
+        var json = AdminCommand.Json();
+        var history = AdminCommand.Create("deployments", "List every deployment, newest first: version, services, files, who and when; the admin API's JSON with --json.",
+            [json], (admin, parse, ct) =>
+                Table.ListAsync(admin, "admin/deployments", "deployments", parse.GetValue(json), DeploymentColumns, "nothing was deployed yet", ct));
 
         var undeployName = new Argument<string>("service") { Description = "A deployed service." };
-        var undeploy = new Command("undeploy", "Stop serving a deployed service on every node: its queue goes away, calls get 404.") { undeployName };
-        var undeployAdmin = new AdminOptions();
-        undeployAdmin.AddTo(undeploy);
-        undeploy.SetAction((parse, ct) => Simple(undeployAdmin, parse, "undeploy", HttpMethod.Delete,
-            $"admin/services/{Uri.EscapeDataString(parse.GetValue(undeployName)!)}", null, ct));
+        var undeploy = AdminCommand.Create("undeploy", "Stop serving a deployed service on every node: its queue goes away, calls get 404.", [undeployName],
+            (admin, parse, ct) => admin.PrintAsync(HttpMethod.Delete, $"admin/services/{Uri.EscapeDataString(parse.GetValue(undeployName)!)}", null, "undeploy", ct));
 
         var rollbackName = new Argument<string>("service") { Description = "A deployed service." };
         var rollbackVersion = new Argument<long>("version") { Description = "An earlier deployment of it (see esb deployments)." };
-        var rollback = new Command("rollback", "Serve an earlier deployed version of a service again, on every node.") { rollbackName, rollbackVersion };
-        var rollbackAdmin = new AdminOptions();
-        rollbackAdmin.AddTo(rollback);
-        rollback.SetAction((parse, ct) => Simple(rollbackAdmin, parse, "rollback", HttpMethod.Post,
-            $"admin/services/{Uri.EscapeDataString(parse.GetValue(rollbackName)!)}/rollback", $"{{\"version\": {parse.GetValue(rollbackVersion)}}}", ct));
+        var rollback = AdminCommand.Create("rollback", "Serve an earlier deployed version of a service again, on every node.", [rollbackName, rollbackVersion],
+            (admin, parse, ct) => admin.PrintAsync(HttpMethod.Post, $"admin/services/{Uri.EscapeDataString(parse.GetValue(rollbackName)!)}/rollback",
+                $"{{\"version\": {parse.GetValue(rollbackVersion)}}}", "rollback", ct));
 
         var sourceName = new Argument<string>("service") { Description = "A deployed service." };
-        var source = new Command("source", "Print the source files of the deployment that serves a service.") { sourceName };
-        var sourceAdmin = new AdminOptions();
-        sourceAdmin.AddTo(source);
-        source.SetAction(async (parse, ct) =>
+        var source = AdminCommand.Create("source", "Print the source files of the deployment that serves a service.", [sourceName], async (admin, parse, ct) =>
         {
-            using var client = sourceAdmin.Client(parse, "source");
-            if (client is null) return 2;
-            var answer = await client.SendAsync(HttpMethod.Get, $"admin/services/{Uri.EscapeDataString(parse.GetValue(sourceName)!)}/source", null, "source", ct);
+            var answer = await admin.SendAsync(HttpMethod.Get, $"admin/services/{Uri.EscapeDataString(parse.GetValue(sourceName)!)}/source", null, "source", ct);
             if (answer is not { } a) return 1;
-            if ((int)a.Status >= 400) return AdminClient.Failed("source", a.Status, a.Body, a.Cid);
+            if ((int)a.Status >= 400) return admin.Failed("source", a.Status, a.Body, a.Cid);
             foreach (var file in JsonDocument.Parse(a.Body).RootElement.EnumerateArray())
                 Console.WriteLine($"// {file.GetProperty("name").GetString()}\n{file.GetProperty("source").GetString()}");
             return 0;
         });
         return [history, undeploy, rollback, source];
-    }
-
-    private static async Task<int> Simple(AdminOptions admin, ParseResult parse, string command, HttpMethod method, string path, string? body, CancellationToken ct)
-    {
-        using var client = admin.Client(parse, command);
-        if (client is null) return 2;
-        var answer = await client.SendAsync(method, path, body, command, ct);
-        if (answer is not { } a) return 1;
-        if ((int)a.Status >= 400) return AdminClient.Failed(command, a.Status, a.Body, a.Cid);
-        AdminClient.PrintPretty(a.Body);
-        return 0;
     }
 }

@@ -34,7 +34,7 @@ internal static class EnvironmentCommands
                 .Concat((parse.GetValue(names) ?? []).Select(n => "include_name=" + Uri.EscapeDataString(n))));
             var answer = await client.SendAsync(HttpMethod.Get, "admin/environment" + (query.Length > 0 ? "?" + query : ""), null, "export", cancellation);
             if (answer is not { } a) return 1;
-            if ((int)a.Status >= 400) return AdminClient.Failed("export", a.Status, a.Body, a.Cid);
+            if ((int)a.Status >= 400) return client.Failed("export", a.Status, a.Body, a.Cid);
             var content = EnvironmentContent.FromJson(JsonNode.Parse(a.Body)!.AsObject()).Content!;
             var path = parse.GetValue(output);
             var count = content.Objects.Values.Sum(o => o.Count);
@@ -100,7 +100,7 @@ internal static class EnvironmentCommands
                 Console.Error.WriteLine($"esb import: {errors.Count} error(s); nothing was applied");
                 return 1;
             }
-            if ((int)a.Status >= 400) return AdminClient.Failed("import", a.Status, a.Body, a.Cid);
+            if ((int)a.Status >= 400) return client.Failed("import", a.Status, a.Body, a.Cid);
             var verb = dry ? "would " : "";
             foreach (var (key, word) in new[] { ("deployed", "deploy"), ("created", "create"), ("changed", "change"), ("deleted", "delete") })
                 foreach (var item in result[key]!.AsArray())

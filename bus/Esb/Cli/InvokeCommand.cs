@@ -39,7 +39,7 @@ internal static class InvokeCommand
             var name = parse.GetValue(service)!;
             var answer = await client.SendAsync(HttpMethod.Post, $"admin/services/{Uri.EscapeDataString(name)}/invoke", input, "invoke", cancellation);
             if (answer is not { } a) return 1;
-            if ((int)a.Status >= 400) return AdminClient.Failed("invoke", a.Status, a.Body, a.Cid);
+            if ((int)a.Status >= 400) return client.Failed("invoke", a.Status, a.Body, a.Cid);
             Console.WriteLine(a.Body);
             return 0;
         });
