@@ -15,9 +15,10 @@ internal static class ServicesCommand
         new("MEAN", s => s["invocations"]!.GetValue<long>() > 0 ? $"{s["mean_ms"]!.GetValue<double>():0.###} ms" : "", AlignRight: true),
     ];
 
-    private const string ListDescription =
-        "List every service: its name, origin (built-in, or deployed vN), the input it requires, how long a caller waits, " +
-        "and its runs and mean time on this node since it started; the admin API's JSON with --json.";
+    private const string ListDescription = """
+        List every service: its name, origin (built-in, or deployed vN), the input it requires, how long a caller
+        waits, and its runs and mean time on this node since it started; the admin API's JSON with --json.
+        """;
 
     public static Command Create()
     {
