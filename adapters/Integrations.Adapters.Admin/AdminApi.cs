@@ -46,10 +46,10 @@ public static class AdminApi
         admin.MapGet("/services", (ServiceCatalog catalog, ServiceClient client, ServiceRuntime runtime) =>
             Ok(catalog.All.Select(s => Describe(s, client, runtime))));
         admin.MapGet("/services/{name}", (string name, ServiceCatalog catalog, ServiceClient client, ServiceRuntime runtime) =>
-            catalog.TryGet(name, out var service) ? Ok(Describe(service, client, runtime)) : NoService(name));
+            catalog.TryGet(name, out var service) ? Ok(Describe(service, client, runtime)) : NoService(name, catalog));
         admin.MapPost("/services/{name}/invoke", InvokeAsync);
         admin.MapGet("/services/{name}/settings", (string name, ServiceCatalog catalog, ConfigView config) =>
-            catalog.TryGet(name, out _) ? Ok(config.Find<ServiceSettings>(name) ?? new ServiceSettings { Name = name }) : NoService(name));
+            catalog.TryGet(name, out _) ? Ok(config.Find<ServiceSettings>(name) ?? new ServiceSettings { Name = name }) : NoService(name, catalog));
         admin.MapPut("/services/{name}/settings", PutSettingsAsync);
         admin.MapConfigEndpoints();
         admin.MapDeploymentEndpoints();
@@ -82,20 +82,16 @@ public static class AdminApi
 
     private static async Task<IResult> PutSettingsAsync(string name, HttpContext http, ServiceCatalog catalog, ConfigStore store)
     {
-        if (!catalog.TryGet(name, out _)) return NoService(name);
-        SettingsBody? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<SettingsBody>(http.Request.Body, ConfigEndpoints.Json, http.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return Error(400, e.Message.Contains("could not be mapped", StringComparison.Ordinal) || e.Message.Contains("missing required", StringComparison.Ordinal)
-                ? "unknown field; the body is {\"timeout_seconds\": 5} (null returns to the node's default)"
-                : ServiceInput.Malformed(e));
-        }
-        if (body is null) return Error(400, "the body is {\"timeout_seconds\": 5} (null returns to the node's default)");
-        var settings = new ServiceSettings { Name = name, TimeoutSeconds = body?.TimeoutSeconds };
+        if (!catalog.TryGet(name, out _)) return NoService(name, catalog);
+        const string Shape = "the body is {\"timeout_seconds\": 5} (null returns to the node's default)";
+        var body = await ConfigEndpoints.ReadObjectAsync(http);
+        if (body.Error is not null) return body.Error;
+        if (!body.Object!.ContainsKey("timeout_seconds")) return Error(400, $"timeout_seconds is required: {Shape}");
+        if (body.Object.ContainsKey("name")) return Error(400, "name: is the service's, given in the URL; " + Shape);
+        body.Object["name"] = name;
+        if (!ConfigJson.TryBind(typeof(ServiceSettings), body.Object, out var bound, out var wrong))
+            return Error(400, $"{wrong!.Field}: {wrong.Message}");
+        var settings = (ServiceSettings)bound;
         // Settings that are all defaults are not kept: the service is back to the node's defaults.
         if (settings.TimeoutSeconds is null) await store.DeleteAsync<ServiceSettings>(name, http.RequestAborted);
         else
@@ -111,8 +107,6 @@ public static class AdminApi
         }
         return Ok(settings);
     }
-
-    private sealed record SettingsBody([property: System.Text.Json.Serialization.JsonRequired] double? TimeoutSeconds);
 
     private static ServiceInfo Describe(ServiceDefinition s, ServiceClient client, ServiceRuntime runtime)
     {
@@ -136,6 +130,6 @@ public static class AdminApi
     }
 
     private static IResult Ok(object value) => Results.Json(value, Json);
-    private static IResult NoService(string name) => Error(404, $"no service named '{name}'");
+    private static IResult NoService(string name, ServiceCatalog catalog) => Error(404, catalog.NoSuchService(name));
     private static IResult Error(int status, string message) => Results.Json(new ErrorBody(message, status, null), Json, statusCode: status);
 }

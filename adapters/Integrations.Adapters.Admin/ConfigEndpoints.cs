@@ -171,7 +171,7 @@ public static class ConfigEndpoints
         }
     }
 
-    private static async Task<(JsonObject? Object, IResult? Error)> ReadObjectAsync(HttpContext http)
+    internal static async Task<(JsonObject? Object, IResult? Error)> ReadObjectAsync(HttpContext http)
     {
         try
         {

@@ -25,7 +25,7 @@ public static class EnvironmentEndpoints
             var types = http.Request.Query["include_type"].Where(t => t is not null).Select(t => t!).ToList();
             var unknown = types.Where(t => t != "services" && !EnvironmentImport.Order.Contains(t)).ToList();
             if (unknown.Count > 0)
-                return ConfigEndpoints.Error(400, $"include_type: unknown kind {string.Join(", ", unknown)}; kinds are {string.Join(", ", EnvironmentImport.Order)}, services");
+                return ConfigEndpoints.Error(400, $"include_type: unknown kind {string.Join(", ", unknown)}{Suggestions.DidYouMean(unknown[0], EnvironmentImport.Order.Append("services"))}; kinds are {string.Join(", ", EnvironmentImport.Order)}, services");
             var names = http.Request.Query["include_name"].Where(n => n is not null).Select(n => n!).ToList();
             var content = await export.TakeAsync(types, names, http.RequestAborted);
             return Results.Json(content.ToJson(), ConfigEndpoints.Json);

@@ -82,7 +82,7 @@ public sealed class AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceCl
                 {
                     // One retry at a time per channel, however many of its consumers saw the connection go.
                     if (!_retrying.TryAdd(name, true)) continue;
-                    _log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in 5 s", name, wanted.Queue, Reason(e));
+                    _log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in 5 s", name, wanted.Queue, AmqpBrokers.Explain(e));
                     _ = Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(delay =>
                     {
                         _retrying.TryRemove(name, out var _);
@@ -163,15 +163,6 @@ public sealed class AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceCl
             }
         }
     }
-
-    // What the broker said, without the client's wrapping: "CONNECTION_FORCED - broker forced connection closure…".
-    private static string Reason(Exception e) => e switch
-    {
-        RabbitMQ.Client.Exceptions.AlreadyClosedException { ShutdownReason: { } reason } => $"the broker closed the connection: {reason.ReplyText}",
-        RabbitMQ.Client.Exceptions.OperationInterruptedException { ShutdownReason: { } reason } => $"the broker refused: {reason.ReplyText}",
-        RabbitMQ.Client.Exceptions.BrokerUnreachableException => "the broker cannot be reached",
-        _ => e.Message,
-    };
 
     private static string DeadLetterQueue(ChannelAmqp definition) => definition.DeadLetterQueue ?? definition.Queue + ".dead";
 

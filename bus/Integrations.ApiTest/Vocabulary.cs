@@ -250,21 +250,7 @@ public static class Vocabulary
     public static IReadOnlyList<string> Closest(string text, int count = 3)
     {
         var shape = Regex.Replace(text, "\"[^\"]*\"", "\"…\"").ToLowerInvariant();
-        return [.. Steps.Select(s => (s.Phrase, Distance: Distance(shape, s.Phrase.ToLowerInvariant())))
+        return [.. Steps.Select(s => (s.Phrase, Distance: Suggestions.Distance(shape, s.Phrase.ToLowerInvariant())))
             .OrderBy(s => s.Distance).Take(count).Select(s => s.Phrase)];
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

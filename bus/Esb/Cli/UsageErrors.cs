@@ -85,41 +85,6 @@ internal static class UsageErrors
             .Prepend(prefix).Append("[options]"));
 
     /// <summary>" Did you mean 'list'?" for the names nearest to what was typed, or <paramref name="otherwise"/>.</summary>
-    private static string Guess(string typed, IEnumerable<string> names, string otherwise)
-    {
-        var scored = names.Distinct(StringComparer.Ordinal)
-            .Select(name => (Name: name, Score: Score(typed, name)))
-            .Where(s => s.Score is not null)
-            .ToList();
-        if (scored.Count == 0) return otherwise;
-        var best = scored.Min(s => s.Score!.Value);
-        var guesses = scored.Where(s => s.Score == best).Select(s => $"'{s.Name}'").Take(3).ToList();
-        return $" Did you mean {string.Join(" or ", guesses)}?";
-    }
-
-    /// <summary>How far a name is from what was typed: edits, or 1 when the name starts with it; null when too far to be a typo.</summary>
-    private static int? Score(string typed, string name)
-    {
-        var a = typed.TrimStart('-').ToLowerInvariant();
-        var b = name.TrimStart('-').ToLowerInvariant();
-        if (a.Length >= 3 && b.StartsWith(a, StringComparison.Ordinal)) return 1;
-        var distance = Distance(a, b);
-        return distance <= Math.Max(1, a.Length / 3) ? distance : null;
-    }
-
-    /// <summary>Edits (insert, delete, change, swap two neighbours) from one word to the other.</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-            }
-        return d[a.Length, b.Length];
-    }
+    private static string Guess(string typed, IEnumerable<string> names, string otherwise) =>
+        Suggestions.Closest(typed, names) is { Count: > 0 } closest ? $" Did you mean {Suggestions.Quoted(closest)}?" : otherwise;
 }

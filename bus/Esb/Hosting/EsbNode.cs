@@ -43,7 +43,11 @@ public static class EsbNode
         if (edge) urls.Add(options.ChannelsUrl);
         if (dashboard) urls.Add(options.AdminUrl);
         builder.WebHost.UseUrls([.. urls]);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            RequestLimits.Configure(k);
+        });
         // The dashboard's scripts and styles: from the packages and projects they come from when run from a build
         // (the runtime manifest beside the assemblies), from wwwroot when published.
         if (dashboard) builder.WebHost.UseStaticWebAssets();
@@ -64,6 +68,7 @@ public static class EsbNode
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(logger.Dispose);
+        app.Use(RequestLimits.Middleware(logger));
         if (edge)
         {
             var gateway = app.Services.GetRequiredService<ChannelGateway>();

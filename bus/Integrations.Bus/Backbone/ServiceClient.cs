@@ -26,7 +26,7 @@ public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, Nod
     public async Task<ServiceResult> InvokeAsync(InvokeService request, CancellationToken cancellation = default)
     {
         if (!catalog.TryGet(request.Service, out _))
-            return ServiceResult.Failed(request.Cid, 404, $"no service named '{request.Service}'");
+            return ServiceResult.Failed(request.Cid, 404, catalog.NoSuchService(request.Service));
 
         var now = DateTimeOffset.UtcNow;
         if (request.Deadline == default) request = request with { Deadline = now + TimeoutOf(request.Service) };
@@ -52,7 +52,7 @@ public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, Nod
     public async Task SendAsync(InvokeService request, CancellationToken cancellation = default)
     {
         if (!catalog.TryGet(request.Service, out _))
-            throw new ServiceException(404, $"no service named '{request.Service}'");
+            throw new ServiceException(404, catalog.NoSuchService(request.Service));
         await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);
     }
 }

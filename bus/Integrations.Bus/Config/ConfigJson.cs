@@ -36,23 +36,10 @@ public static class ConfigJson
         }
         catch (JsonException e)
         {
-            var field = e.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : FieldOf(e.Message);
-            error = new FieldError(field, Explain(e.Message));
+            using var document = JsonDocument.Parse(body.ToJsonString());
+            var (field, message) = JsonProblems.Describe(e, document.RootElement, type, Options);
+            error = new FieldError(field, message);
             return false;
         }
     }
-
-    // "The JSON property 'x' could not be mapped to any .NET member …" → the field "x"
-    private static string FieldOf(string message)
-    {
-        var start = message.IndexOf('\'');
-        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
-        return end > start ? message[(start + 1)..end] : "$";
-    }
-
-    private static string Explain(string message) =>
-        message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown field"
-        : message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type"
-        : message.Contains("null", StringComparison.OrdinalIgnoreCase) ? "must not be null"
-        : message.Split(" Path:")[0];
 }

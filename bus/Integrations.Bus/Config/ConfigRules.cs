@@ -41,6 +41,10 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
 
     private bool ServiceExists(string name) => catalog.TryGet(name, out _) || _coming.Contains(name);
 
+    // "no connection_amqp named 'Backbon'; did you mean 'Backbone'?"
+    private string NoObject<T>(string what, string name) where T : class, IConfigObject =>
+        $"{what} '{name}'" + Suggestions.DidYouMean(name, view.All<T>().Select(o => o.Name));
+
     /// <summary>The problems of <paramref name="value"/>; empty when it may be stored.</summary>
     public IReadOnlyList<FieldError> Check(IConfigObject value)
     {
@@ -56,13 +60,13 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
             case ChannelRest c: CheckChannel(c, errors); break;
             case ScheduledJob j:
                 if (string.IsNullOrWhiteSpace(j.Service)) errors.Add(new("service", "is required"));
-                else if (!ServiceExists(j.Service)) errors.Add(new("service", $"no service named '{j.Service}'"));
+                else if (!ServiceExists(j.Service)) errors.Add(new("service", catalog.NoSuchService(j.Service, _coming)));
                 Scheduling.JobSchedules.Check(j, errors);
                 break;
             case ConnectionAmqp a: CheckConnection(a, errors); break;
             case ChannelAmqp a:
                 if (string.IsNullOrWhiteSpace(a.Service)) errors.Add(new("service", "is required"));
-                else if (!ServiceExists(a.Service)) errors.Add(new("service", $"no service named '{a.Service}'"));
+                else if (!ServiceExists(a.Service)) errors.Add(new("service", catalog.NoSuchService(a.Service, _coming)));
                 CheckConnectionName(a.Connection, errors);
                 if (string.IsNullOrWhiteSpace(a.Queue) || a.Queue.Length > 255) errors.Add(new("queue", "is required: the queue's name (at most 255 characters)"));
                 else if (a.Queue.StartsWith("amq.", StringComparison.Ordinal)) errors.Add(new("queue", "names starting with amq. are the broker's own"));
@@ -87,20 +91,20 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 break;
             case ChannelMq q:
                 if (string.IsNullOrWhiteSpace(q.Service)) errors.Add(new("service", "is required"));
-                else if (!ServiceExists(q.Service)) errors.Add(new("service", $"no service named '{q.Service}'"));
-                if (view.Find<ConnectionMq>(q.Connection) is null) errors.Add(new("connection", $"no connection_mq named '{q.Connection}'"));
+                else if (!ServiceExists(q.Service)) errors.Add(new("service", catalog.NoSuchService(q.Service, _coming)));
+                if (view.Find<ConnectionMq>(q.Connection) is null) errors.Add(new("connection", NoObject<ConnectionMq>("no connection_mq named", q.Connection)));
                 if (string.IsNullOrWhiteSpace(q.Address)) errors.Add(new("address", "is required: the queue's address on the broker"));
                 if (q.Credit is < 1 or > 10_000) errors.Add(new("credit", "must be from 1 to 10000"));
                 if (q.Retries is < 0 or > 20) errors.Add(new("retries", "must be from 0 to 20"));
                 if (q.DeadLetterAddress is { } dla && (dla.Length == 0 || dla == q.Address)) errors.Add(new("dead_letter_address", "must be an address other than the channel's, or left out"));
                 break;
             case OutgoingMq q:
-                if (view.Find<ConnectionMq>(q.Connection) is null) errors.Add(new("connection", $"no connection_mq named '{q.Connection}'"));
+                if (view.Find<ConnectionMq>(q.Connection) is null) errors.Add(new("connection", NoObject<ConnectionMq>("no connection_mq named", q.Connection)));
                 if (string.IsNullOrWhiteSpace(q.Address)) errors.Add(new("address", "is required: the target queue or topic"));
                 break;
             case ChannelWebSocket w:
                 if (string.IsNullOrWhiteSpace(w.Service)) errors.Add(new("service", "is required"));
-                else if (!ServiceExists(w.Service)) errors.Add(new("service", $"no service named '{w.Service}'"));
+                else if (!ServiceExists(w.Service)) errors.Add(new("service", catalog.NoSuchService(w.Service, _coming)));
                 if (!w.UrlPath.StartsWith('/') || w.UrlPath.Contains('{') || w.UrlPath.Contains('?')) errors.Add(new("url_path", "must start with / and be a plain path (no {parameters}, no query)"));
                 else if (w.UrlPath.StartsWith("/esb/", StringComparison.OrdinalIgnoreCase) || nodeEndpoints.Paths.Contains(w.UrlPath.ToLowerInvariant()))
                     errors.Add(new("url_path", $"{w.UrlPath} is served by the node itself"));
@@ -115,7 +119,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 if (w.Security is { } wsSecurity)
                 {
                     var definition = view.Find<SecurityDefinition>(wsSecurity);
-                    if (definition is null) errors.Add(new("security", $"no security definition named '{wsSecurity}'"));
+                    if (definition is null) errors.Add(new("security", NoObject<SecurityDefinition>("no security definition named", wsSecurity)));
                     else if (definition.Type == SecurityDefinition.OAuth) errors.Add(new("security", $"'{wsSecurity}' is an oauth definition; channels check apikey, basic_auth or jwt"));
                 }
                 break;
@@ -124,13 +128,13 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 if (t.Security is { } topicSecurity)
                 {
                     var definition = view.Find<SecurityDefinition>(topicSecurity);
-                    if (definition is null) errors.Add(new("security", $"no security definition named '{topicSecurity}'"));
+                    if (definition is null) errors.Add(new("security", NoObject<SecurityDefinition>("no security definition named", topicSecurity)));
                     else if (definition.Type == SecurityDefinition.OAuth) errors.Add(new("security", $"'{topicSecurity}' is an oauth definition; publishers are checked with apikey, basic_auth or jwt"));
                 }
                 break;
             case PubSubSubscription p:
                 if (!PlainName().IsMatch(p.Name)) errors.Add(new("name", "a subscription's name is letters, digits, '.', '_' and '-' (its queue is esb.sub.<name>)"));
-                if (view.Find<PubSubTopic>(p.Topic) is null) errors.Add(new("topic", $"no pubsub_topic named '{p.Topic}'"));
+                if (view.Find<PubSubTopic>(p.Topic) is null) errors.Add(new("topic", NoObject<PubSubTopic>("no pubsub_topic named", p.Topic)));
                 if (p.Retries is < 0 or > 20) errors.Add(new("retries", "must be from 0 to 20"));
                 switch (p.DeliverTo)
                 {
@@ -151,7 +155,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
                 }
                 break;
             case ServiceSettings x:
-                if (!ServiceExists(x.Name)) errors.Add(new("name", $"no service named '{x.Name}'"));
+                if (!ServiceExists(x.Name)) errors.Add(new("name", catalog.NoSuchService(x.Name, _coming)));
                 if (x.TimeoutSeconds is <= 0 or > 86_400) errors.Add(new("timeout_seconds", "must be more than 0 and at most 86400 (one day), or null for the node's default"));
                 break;
         }
@@ -234,7 +238,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
         if (c.Security is { } name)
         {
             var definition = view.Find<SecurityDefinition>(name);
-            if (definition is null) errors.Add(new("security", $"no security definition named '{name}'"));
+            if (definition is null) errors.Add(new("security", NoObject<SecurityDefinition>("no security definition named", name)));
             else if (definition.Type != SecurityDefinition.BasicAuth) errors.Add(new("security", $"'{name}' is {definition.Type}; a broker's user and password are a basic_auth definition"));
         }
     }
@@ -242,7 +246,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
     private void CheckConnectionName(string name, List<FieldError> errors)
     {
         if (string.IsNullOrWhiteSpace(name)) errors.Add(new("connection", "is required: a connection_amqp"));
-        else if (view.Find<ConnectionAmqp>(name) is null) errors.Add(new("connection", $"no connection_amqp named '{name}'"));
+        else if (view.Find<ConnectionAmqp>(name) is null) errors.Add(new("connection", NoObject<ConnectionAmqp>("no connection_amqp named", name)));
     }
 
     private void CheckOutgoing(OutgoingRest o, List<FieldError> errors)
@@ -261,7 +265,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
         if (o.Security is { } name)
         {
             var definition = view.Find<SecurityDefinition>(name);
-            if (definition is null) errors.Add(new("security", $"no security definition named '{name}'"));
+            if (definition is null) errors.Add(new("security", NoObject<SecurityDefinition>("no security definition named", name)));
             else if (definition.Type == SecurityDefinition.Jwt)
                 errors.Add(new("security", $"'{name}' is a jwt definition, which checks callers; outgoing connections use apikey, basic_auth or oauth"));
         }
@@ -270,7 +274,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
     private void CheckChannel(ChannelRest c, List<FieldError> errors)
     {
         if (string.IsNullOrWhiteSpace(c.Service)) errors.Add(new("service", "is required"));
-        else if (!ServiceExists(c.Service)) errors.Add(new("service", $"no service named '{c.Service}'"));
+        else if (!ServiceExists(c.Service)) errors.Add(new("service", catalog.NoSuchService(c.Service, _coming)));
 
         if (!c.UrlPath.StartsWith('/')) errors.Add(new("url_path", "must start with /"));
         else if (ParseTemplate(c.UrlPath) is { } problem) errors.Add(new("url_path", problem));
@@ -294,7 +298,7 @@ public sealed partial class ConfigRules(ConfigView view, ServiceCatalog catalog,
         if (c.Security is { } name)
         {
             var definition = view.Find<SecurityDefinition>(name);
-            if (definition is null) errors.Add(new("security", $"no security definition named '{name}'"));
+            if (definition is null) errors.Add(new("security", NoObject<SecurityDefinition>("no security definition named", name)));
             else if (definition.Type == SecurityDefinition.OAuth)
                 errors.Add(new("security", $"'{name}' is an oauth definition, which outgoing connections present; channels check apikey, basic_auth or jwt"));
         }

@@ -54,6 +54,31 @@ public sealed class AmqpBrokers : IAsyncDisposable
         return entry.Connection.Value.WaitAsync(cancellation);
     }
 
+    /// <summary>
+    /// What went wrong with a broker, in our words: the broker's own reason without the client's wrapping, and what a
+    /// refusal about an exchange or queue means.
+    /// </summary>
+    public static string Explain(Exception e)
+    {
+        var reason = e switch
+        {
+            RabbitMQ.Client.Exceptions.OperationInterruptedException { ShutdownReason: { } r } => r,
+            _ => null,
+        };
+        if (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException) return "the broker cannot be reached";
+        if (reason is null) return e.Message;
+        // "NOT_FOUND - no exchange 'billing' in vhost '/'"
+        var text = reason.ReplyText.Contains(" - ", StringComparison.Ordinal) ? reason.ReplyText[(reason.ReplyText.IndexOf(" - ", StringComparison.Ordinal) + 3)..] : reason.ReplyText;
+        return reason.ReplyCode switch
+        {
+            404 => $"the broker has {text}; declare it there, or name one that exists",
+            403 => $"the broker refused access ({text}): the connection's user may not do this",
+            320 => $"the broker closed the connection ({text})",
+            406 => $"the broker refused: {text}",
+            _ => $"the broker said: {reason.ReplyText}",
+        };
+    }
+
     /// <summary>Where a definition points, without credentials, for logs.</summary>
     public string Describe(ConnectionAmqp definition)
     {
@@ -167,8 +192,9 @@ public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger l
         }
         catch (Exception e) when (e is not OperationCanceledException and not ServiceException)
         {
-            log.Warning("AMQP out ← cid={Cid}; {Name} failed: {Reason}", context.Cid, name, e.Message);
-            throw new OutgoingCallException(name, e.Message);
+            var reason = AmqpBrokers.Explain(e);
+            log.Warning("AMQP out ← cid={Cid}; {Name} failed: {Reason}", context.Cid, name, reason);
+            throw new OutgoingCallException(name, reason);
         }
         log.Information("AMQP out ← cid={Cid}; confirmed time={Time:0.###}ms", context.Cid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }

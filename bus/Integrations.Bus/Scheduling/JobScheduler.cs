@@ -130,7 +130,7 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
     /// <exception cref="ServiceException">404 when there is no such service.</exception>
     public async Task<string> ScheduleOnceAsync(InvokeService call, DateTimeOffset at, CancellationToken cancellation)
     {
-        if (!catalog.TryGet(call.Service, out _)) throw new ServiceException(404, $"cannot schedule {call.Service}: no service by that name");
+        if (!catalog.TryGet(call.Service, out _)) throw new ServiceException(404, $"cannot schedule {call.Service}: {catalog.NoSuchService(call.Service)}");
         var id = "once-" + Cid.New();
         var job = JobBuilder.Create<ServiceJob>().WithIdentity(id, OnceGroup)
             .UsingJobData(JobKeyName, id).UsingJobData(ServiceKey, call.Service).UsingJobData(InputKey, call.Input)

@@ -77,6 +77,10 @@ public sealed class ServiceCatalog
     /// <summary>Finds a service by name.</summary>
     public bool TryGet(string name, out ServiceDefinition service) => _services.TryGetValue(name, out service!);
 
+    /// <summary>What a caller is told about a name no service has: <c>no service named 'demo.helo'; did you mean 'demo.hello'?</c></summary>
+    public string NoSuchService(string name, IEnumerable<string>? alsoKnown = null) =>
+        $"no service named '{name}'" + Suggestions.DidYouMean(name, _services.Keys.Concat(alsoKnown ?? []));
+
     /// <summary>Adds a service; a second class claiming a taken name is refused with both names in the message.</summary>
     public void Add(ServiceDefinition service)
     {

@@ -48,7 +48,7 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
     public async Task<ServiceResult> RunHereAsync(InvokeService request, CancellationToken cancellation)
     {
         if (!catalog.TryGet(request.Service, out var descriptor))
-            return ServiceResult.Failed(request.Cid, 404, $"no service named '{request.Service}'");
+            return ServiceResult.Failed(request.Cid, 404, catalog.NoSuchService(request.Service));
 
         // The service's own lines name it as their source and carry the call's cid.
         var log = _log.ForContext("SourceContext", request.Service).ForContext("Cid", request.Cid);

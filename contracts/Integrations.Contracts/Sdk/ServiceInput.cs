@@ -16,7 +16,8 @@ public static class ServiceInput
 
     /// <summary>Reads <paramref name="json"/> into <typeparamref name="T"/>.</summary>
     /// <exception cref="ServiceException">400: malformed JSON (with line and position), not an object,
-    /// required fields missing (all of them named), or a value of the wrong type (with its path).</exception>
+    /// required fields missing (all of them named), or a value of the wrong type (its field, what it must be and what
+    /// came: <c>name: expected a string, got the number 5</c>).</exception>
     public static T Bind<T>(string json)
     {
         if (string.IsNullOrWhiteSpace(json)) json = "{}";
@@ -57,7 +58,8 @@ public static class ServiceInput
             }
             catch (JsonException e)
             {
-                throw new ServiceException(400, $"invalid value at {e.Path ?? "$"}: {FirstSentence(e.Message)}");
+                var (field, problem) = JsonProblems.Describe(e, root, typeof(T), ServiceJson.For(typeof(T)));
+                throw new ServiceException(400, $"{field}: {problem}");
             }
         }
     }

@@ -94,6 +94,18 @@ public sealed class Connecting_queues_to_services(Servers servers)
         var unroutable = await node.InvokeAsync("test.amqp-publish", """{"connection":"Invoices","invoice":"INV-8","routing_key":"nobody.listens.here"}""");
         Assert.Equal(HttpStatusCode.BadGateway, unroutable.StatusCode);
         Assert.Contains("could not route", await unroutable.Content.ReadAsStringAsync());
+
+        // An exchange that does not exist is said in our words, not the broker's, and the connection goes on working.
+        var exchange = "no-such-exchange-" + Guid.NewGuid().ToString("N")[..6];
+        await node.CreateAsync("/admin/outgoing/amqp", $$"""{"name":"Nowhere","connection":"Backbone","exchange":"{{exchange}}","routing_key":"x"}""");
+        var missing = await node.InvokeAsync("test.amqp-publish", """{"connection":"Nowhere","invoice":"INV-9"}""");
+        Assert.Equal(HttpStatusCode.BadGateway, missing.StatusCode);
+        var error = await AdminCalls.ErrorOf(missing);
+        Assert.Contains($"Nowhere: the broker has no exchange '{exchange}'", error);
+        Assert.Contains("declare it there, or name one that exists", error);
+        Assert.DoesNotContain("NOT_FOUND", error);
+        Assert.DoesNotContain("AMQP close-reason", error);
+        Assert.Equal(HttpStatusCode.OK, (await node.InvokeAsync("test.amqp-publish", """{"connection":"Invoices","invoice":"INV-10"}""")).StatusCode);
     }
 
     [Theory]

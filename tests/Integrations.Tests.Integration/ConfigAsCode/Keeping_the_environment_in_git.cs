@@ -118,7 +118,7 @@ public sealed class Keeping_the_environment_in_git(Servers servers)
 
         var unknown = EnvironmentYaml.Parse("env.yaml", "outgoing_rest:\n  - name: X\n    adress: http://x\n", ".", _ => null);
         (status, result, file) = await ImportAsync(node, "outgoing_rest:\n  - name: X\n    adress: http://x\n", []);
-        Assert.Equal("env.yaml:3:5: outgoing_rest 'X': adress: unknown field",
+        Assert.Equal("env.yaml:3:5: outgoing_rest 'X': adress: unknown field; did you mean 'address'?",
             file.Locate(result["errors"]!.Deserialize<List<EnvironmentError>>(Integrations.Bus.Config.ConfigJson.Options)!.Single()));
 
         // Nothing of any of them was stored: not even the objects before the one that was wrong.

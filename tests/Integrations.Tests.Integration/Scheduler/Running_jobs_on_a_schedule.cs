@@ -116,7 +116,7 @@ public sealed class Running_jobs_on_a_schedule(Servers servers)
     [InlineData("""{"name":"bad zone","service":"demo.hello","job_type":"cron_style","cron":"@daily","time_zone":"Mars/Olympus"}""", "time_zone", "not a time zone")]
     [InlineData("""{"name":"no interval","service":"demo.hello","job_type":"interval_based"}""", "seconds", "at least 1 second")]
     [InlineData("""{"name":"no date","service":"demo.hello","job_type":"one_time"}""", "start_date", "is required for one_time")]
-    [InlineData("""{"name":"bad date","service":"demo.hello","job_type":"one_time","start_date":"next tuesday"}""", "start_date", "wrong type")]
+    [InlineData("""{"name":"bad date","service":"demo.hello","job_type":"one_time","start_date":"next tuesday"}""", "start_date", "expected a date and time such as 2026-12-01T08:00:00Z, got the string \"next tuesday\"")]
     [InlineData("""{"name":"bad after","service":"demo.hello","job_type":"one_time","after":"soon"}""", "after", "30s, 20m")]
     [InlineData("""{"name":"no service","service":"no.such","seconds":5}""", "service", "no service named 'no.such'")]
     [InlineData("""{"name":"kind","service":"demo.hello","job_type":"weekly","seconds":5}""", "job_type", "interval_based, cron_style, one_time")]

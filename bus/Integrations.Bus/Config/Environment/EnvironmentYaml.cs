@@ -113,7 +113,7 @@ public static partial class EnvironmentYaml
             file.Section(kind, keyNode.Start);
             if (kind != "services" && !EnvironmentImport.Order.Contains(kind))
             {
-                file.Error(keyNode.Start, $"unknown section '{kind}'; the sections are {string.Join(", ", EnvironmentImport.Order)}, services");
+                file.Error(keyNode.Start, $"unknown section '{kind}'{Suggestions.DidYouMean(kind, EnvironmentImport.Order.Append("services"))}; the sections are {string.Join(", ", EnvironmentImport.Order)}, services");
                 continue;
             }
             if (section is YamlScalarNode { Value: null or "" }) continue;
