@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Integrations.Tests.Integration.Infrastructure;
 
 /// <summary>What one run of the esb command did: its exit code and what it wrote.</summary>
@@ -28,37 +25,11 @@ public sealed record EsbCli
 
     public async Task<CliRun> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esb.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ESB_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(name);
-        if (AdminUrl is not null) start.Environment["ESB_ADMIN_URL"] = AdminUrl;
-        if (AdminPassword is not null) start.Environment["ESB_ADMIN_PASSWORD"] = AdminPassword;
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"esb {string.Join(' ', args)} did not finish within 60 s");
-        }
-        return new CliRun(process.ExitCode, await output, await error);
+        var environment = new Dictionary<string, string>();
+        if (AdminUrl is not null) environment["ESB_ADMIN_URL"] = AdminUrl;
+        if (AdminPassword is not null) environment["ESB_ADMIN_PASSWORD"] = AdminPassword;
+        var (code, output, error) = await EsbProcess.RunAsync(WorkingDirectory, environment, args);
+        return new CliRun(code, output, error);
     }
 
     private static string NewFolder()
