@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Serilog;
@@ -40,6 +42,17 @@ public static class DashboardSetup
         services.AddAuthorization();
         services.AddAntiforgery();
         services.AddSingleton<AdminApiClient>();
+        services.AddScoped<BrowserClock>();
+        // The packages' scripts and styles (MudBlazor's, Blazor's, Monaco's) come without compressed copies; they are
+        // compressed when sent. Pages are not: they carry anti-forgery tokens, which compression could help guess.
+        services.AddResponseCompression(compression =>
+        {
+            compression.MimeTypes = ["text/css", "text/javascript", "application/javascript", "image/svg+xml"];
+            compression.Providers.Add<BrotliCompressionProvider>();
+            compression.Providers.Add<GzipCompressionProvider>();
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         return services;
     }
 
@@ -49,7 +62,13 @@ public static class DashboardSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.UseWhen(http => http.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null, assets => assets.UseResponseCompression());
+        app.MapStaticAssets().Add(CacheUnversionedAssets);
+        app.MapGet("/favicon.ico", (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = UnversionedCacheControl;
+            return Results.Bytes(Favicon, "image/x-icon");
+        }).AllowAnonymous();
         app.MapPost("/account/login", LoginAsync).AllowAnonymous();
         app.MapPost("/account/logout", async (HttpContext http) =>
         {
@@ -58,6 +77,38 @@ public static class DashboardSetup
         });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    // Files without a fingerprint in their address (Monaco's, which its loader asks for by fixed names) are served
+    // "no-cache" by default, so every page asked for them again. A day is short enough for an upgrade to reach the
+    // browser, and the IDE asks for Monaco's files with the package's version in the address anyway.
+    private const string UnversionedCacheControl = "public, max-age=86400";
+
+    private static readonly byte[] Favicon = ReadFavicon();
+
+    private static byte[] ReadFavicon()
+    {
+        using var stream = typeof(DashboardSetup).Assembly.GetManifestResourceStream("favicon.ico")!;
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
+    private static void CacheUnversionedAssets(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<StaticAssetDescriptor>().FirstOrDefault() is not { } asset
+            || !asset.ResponseHeaders.Any(h => h.Name == "Cache-Control" && h.Value == "no-cache")
+            || endpoint.RequestDelegate is not { } serve)
+            return;
+        endpoint.RequestDelegate = http =>
+        {
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers.CacheControl = UnversionedCacheControl;
+                return Task.CompletedTask;
+            });
+            return serve(http);
+        };
     }
 
     private static async Task<IResult> LoginAsync(HttpContext http, AdminCredentials credentials, ILogger log)

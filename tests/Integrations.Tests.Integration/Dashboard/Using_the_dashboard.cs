@@ -186,14 +186,14 @@ public sealed class Using_the_dashboard(Servers servers)
         await Screenshot(page, "21-ide-compile-error");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
             if (File.Exists(Path.Combine(folder.FullName, "Integrations.sln"))) return folder.FullName;
         throw new InvalidOperationException("the repository's root (Integrations.sln) is not above the tests");
     }
 
-    private static async Task LogInAsync(IPage page, TestNode node)
+    internal static async Task LogInAsync(IPage page, TestNode node)
     {
         await page.GotoAsync(node.Options.AdminUrl + "/login");
         await page.FillAsync("#password", TestNode.AdminPassword);
@@ -201,13 +201,13 @@ public sealed class Using_the_dashboard(Servers servers)
         await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
-    private static async Task OpenAsync(IPage page, TestNode node, string screen)
+    internal static async Task OpenAsync(IPage page, TestNode node, string screen)
     {
         await page.GotoAsync($"{node.Options.AdminUrl}/config/{screen}");
         await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
-    private static async Task CreateAsync(IPage page, params (string Field, string Value)[] fields)
+    internal static async Task CreateAsync(IPage page, params (string Field, string Value)[] fields)
     {
         await page.ClickAsync("#new");
         foreach (var (field, value) in fields) await page.FillAsync($"#field-{field}", value);
