@@ -63,7 +63,8 @@ window.esbIde = (function () {
     }
 
     return {
-        // Opens this user's files (or the given ones on a first visit): answers the names and the file in front.
+        // Opens this user's files (or the given ones on a first visit) before the editor is made, so that the
+        // editor's first model is a file: answers the names and the file to show.
         open(forUser, firstFiles) {
             if (user !== forUser) {
                 names.forEach(name => monaco.editor.getModel(uri(name))?.dispose());
@@ -74,7 +75,7 @@ window.esbIde = (function () {
             try { stored = JSON.parse(localStorage.getItem(key(user))); } catch { stored = null; }
             const files = stored?.files?.length ? stored.files : firstFiles;
             files.forEach(f => add(f.name, f.source));
-            show(names.includes(stored?.current) ? stored.current : names[0]);
+            current = names.includes(stored?.current) ? stored.current : names[0];
             return { names: [...names], current };
         },
         add(name, source) { add(name, source); show(name); },

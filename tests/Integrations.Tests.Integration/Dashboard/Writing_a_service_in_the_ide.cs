@@ -96,7 +96,7 @@ public sealed class Writing_a_service_in_the_ide(Servers servers)
 
         // A file removed (after a confirmation) stays removed; what was deployed from it stays deployed.
         await page.GetByRole(AriaRole.Button, new() { Name = "remove Service3.cs" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
         await page.Locator("#files .file-name", new() { HasTextString = "Service3.cs" }).WaitForAsync(new() { State = WaitForSelectorState.Detached });
         await page.ReloadAsync();
         await OpenIdeAsync(page, node);
