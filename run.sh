@@ -43,13 +43,14 @@ if ! out=$(dotnet build bus/Esb/Esb.csproj -c Release -nologo -v quiet -clp:Erro
 mkdir -p .esb logs
 if ! $detach; then exec ./esb serve "$@"; fi
 
-nohup ./esb serve "$@" > logs/node.out 2>&1 < /dev/null &
+# The node's log is in logs/server.log; logs/node.out keeps what it prints itself (where it listens, errors).
+nohup ./esb serve --quiet "$@" > logs/node.out 2>&1 < /dev/null &
 echo $! > "$pidfile"
 for _ in $(seq 1 120); do
   if curl -sf "$channels/esb/ping" >/dev/null 2>&1; then
     # What the node printed about itself (the admin login at a cluster's first start, then where it listens):
     # its own lines, not the log lines that the console also carries.
-    sed -n '/^Admin login/,/^Set ESB_ADMIN_PASSWORD/p; /^Integrations node/,/^  log:/p' logs/node.out
+    sed -n '/^Admin login/,/^$/p; /^Integrations node/,/^Press Ctrl-C/{/^Press Ctrl-C/!p;}' logs/node.out
     if [ -f .esb/admin-password ] && [ -z "${ESB_ADMIN_PASSWORD:-}" ]; then echo "  admin password: in .esb/admin-password"; fi
     echo "Node running in the background (pid $(cat "$pidfile"), output in logs/node.out); ./run.sh stop stops it."
     exit 0

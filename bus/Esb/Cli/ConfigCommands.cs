@@ -82,9 +82,9 @@ internal static class ConfigCommands
               is_active     true | false (see also pause and resume)
             """, "esb scheduler create name=\"Get user details every 10 s\" service=tutorial.get-user-details seconds=10",
             new Listing("scheduled jobs", [Name, Column.Field("service"), new("SCHEDULE", Schedule), Active]));
-        scheduler.Subcommands.Add(JobAction("run", "run", "Run a job now, once, on whichever node takes it; the schedule is unchanged."));
-        scheduler.Subcommands.Add(JobAction("pause", "pause", "Pause a job: no runs until it is resumed."));
-        scheduler.Subcommands.Add(JobAction("resume", "resume", "Resume a paused job; runs it missed follow its misfire policy."));
+        scheduler.Subcommands.Add(JobAction("run", "run", "Run a job now, once, on whichever node takes it; the schedule is unchanged.", "asked for a run of '{0}' now; esb scheduler runs \"{0}\" shows it"));
+        scheduler.Subcommands.Add(JobAction("pause", "pause", "Pause a job: no runs until it is resumed.", "paused scheduler '{0}'"));
+        scheduler.Subcommands.Add(JobAction("resume", "resume", "Resume a paused job; runs it missed follow its misfire policy.", "resumed scheduler '{0}'"));
         scheduler.Subcommands.Add(Runs());
 
         var connectionAmqp = Kind("connection-amqp", "admin/connections/amqp", "connections to RabbitMQ brokers (AMQP 0-9-1), for AMQP channels and outgoing connections", """
@@ -193,28 +193,45 @@ internal static class ConfigCommands
         command.Subcommands.Add(Verb("show", "Show one, by name.", [showName], (admin, parse, ct) =>
             Print(admin, HttpMethod.Get, $"{path}/{Escape(parse.GetValue(showName)!)}", null, $"{name} show", ct)));
 
+        // The kind as YAML and the admin API's answers name it: outgoing_rest.
+        var kind = name.Replace('-', '_');
         var createFields = fieldsArgument();
-        command.Subcommands.Add(Verb("create", $"Create one. Fields:\n{fields}\nExample:\n  {example}", [createFields], (admin, parse, ct) =>
+        var createJson = Stored();
+        command.Subcommands.Add(Verb("create", $"Create one. Fields:\n{fields}\nExample:\n  {example}", [createFields, createJson], (admin, parse, ct) =>
             Fields(parse.GetValue(createFields)!, $"{name} create") is { } body
-                ? Print(admin, HttpMethod.Post, path, body, $"{name} create", ct)
+                ? Confirm(admin, HttpMethod.Post, path, body, $"{name} create", parse.GetValue(createJson),
+                    created => $"created {kind} '{created?["name"]}'" + (kind == "security" ? $"; its secret is random: set yours with esb security change-secret \"{created?["name"]}\"" : ""), ct)
                 : Task.FromResult(2)));
 
         var updateName = nameArgument();
         var updateFields = fieldsArgument();
+        var updateJson = Stored();
         command.Subcommands.Add(Verb("update", $"Change some fields of one; the others keep their values. Fields:\n{fields}",
-            [updateName, updateFields], (admin, parse, ct) =>
+            [updateName, updateFields, updateJson], (admin, parse, ct) =>
                 Fields(parse.GetValue(updateFields)!, $"{name} update") is { } body
-                    ? Print(admin, HttpMethod.Put, $"{path}/{Escape(parse.GetValue(updateName)!)}", body, $"{name} update", ct)
+                    ? Confirm(admin, HttpMethod.Put, $"{path}/{Escape(parse.GetValue(updateName)!)}", body, $"{name} update", parse.GetValue(updateJson),
+                        _ => $"updated {kind} '{parse.GetValue(updateName)}'", ct)
                     : Task.FromResult(2)));
 
         var deleteName = nameArgument();
-        command.Subcommands.Add(Verb("delete", "Delete one, by name.", [deleteName], async (admin, parse, ct) =>
-        {
-            var code = await Print(admin, HttpMethod.Delete, $"{path}/{Escape(parse.GetValue(deleteName)!)}", null, $"{name} delete", ct);
-            if (code == 0) Console.WriteLine($"deleted {parse.GetValue(deleteName)}");
-            return code;
-        }));
+        command.Subcommands.Add(Verb("delete", "Delete one, by name.", [deleteName], (admin, parse, ct) =>
+            Confirm(admin, HttpMethod.Delete, $"{path}/{Escape(parse.GetValue(deleteName)!)}", null, $"{name} delete", json: false,
+                _ => $"deleted {kind} '{parse.GetValue(deleteName)}'", ct)));
         return command;
+    }
+
+    private static Option<bool> Stored() => new("--json") { Description = "Print the object as the admin API stored it (JSON) instead of a line." };
+
+    /// <summary>Sends a change and says in one line what was done (or prints the admin API's answer with --json).</summary>
+    private static async Task<int> Confirm(AdminClient admin, HttpMethod method, string path, string? body, string command, bool json,
+        Func<JsonNode?, string> done, CancellationToken ct)
+    {
+        var answer = await admin.SendAsync(method, path, body, command, ct);
+        if (answer is not { } a) return 1;
+        if ((int)a.Status >= 400) return admin.Failed(command, a.Status, a.Body, a.Cid);
+        if (json) AdminClient.PrintPretty(a.Body);
+        else Console.WriteLine(done(a.Body.Length == 0 ? null : JsonNode.Parse(a.Body)));
+        return 0;
     }
 
     private static Command ChangeSecret()
@@ -236,7 +253,8 @@ internal static class ConfigCommands
                     return 2;
                 }
                 var body = new JsonObject { ["secret"] = value }.ToJsonString();
-                return await Print(admin, HttpMethod.Post, $"admin/security/{Escape(parse.GetValue(name)!)}/secret", body, "security change-secret", ct);
+                return await Confirm(admin, HttpMethod.Post, $"admin/security/{Escape(parse.GetValue(name)!)}/secret", body, "security change-secret", json: false,
+                    _ => $"changed the secret of security '{parse.GetValue(name)}'", ct);
             });
     }
 
@@ -263,14 +281,16 @@ internal static class ConfigCommands
         var name = new Argument<string>("name") { Description = "The topic." };
         var message = new Argument<string>("message") { Description = "The message: JSON." };
         return Verb("publish", "Publish a JSON message to a topic; every subscription gets it.", [name, message], (admin, parse, ct) =>
-            Print(admin, HttpMethod.Post, $"admin/pubsub/topics/{Escape(parse.GetValue(name)!)}/publish", parse.GetValue(message), "pubsub-topic publish", ct));
+            Confirm(admin, HttpMethod.Post, $"admin/pubsub/topics/{Escape(parse.GetValue(name)!)}/publish", parse.GetValue(message), "pubsub-topic publish", json: false,
+                published => $"published to {parse.GetValue(name)} (cid={published?["cid"]})", ct));
     }
 
-    private static Command JobAction(string verb, string action, string description)
+    private static Command JobAction(string verb, string action, string description, string done)
     {
         var name = new Argument<string>("name") { Description = "The job." };
         return Verb(verb, description, [name], (admin, parse, ct) =>
-            Print(admin, HttpMethod.Post, $"admin/scheduler/{Escape(parse.GetValue(name)!)}/{action}", "{}", $"scheduler {verb}", ct));
+            Confirm(admin, HttpMethod.Post, $"admin/scheduler/{Escape(parse.GetValue(name)!)}/{action}", "{}", $"scheduler {verb}", json: false,
+                _ => string.Format(System.Globalization.CultureInfo.InvariantCulture, done, parse.GetValue(name)), ct));
     }
 
     private static Command Runs()
