@@ -22,7 +22,8 @@ namespace Integrations.Adapters.Admin;
 /// <summary>The admin API on the admin port (8183 by default), behind the admin user's Basic Auth.</summary>
 public static class AdminApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // One way the admin API writes JSON: snake_case, nulls left out, quotes and '…' as they are.
+    private static readonly JsonSerializerOptions Json = ConfigEndpoints.Json;
 
     /// <summary>Registers what the admin API needs.</summary>
     public static IServiceCollection AddAdminApi(this IServiceCollection services)

@@ -83,8 +83,19 @@ public static class DeploymentEndpoints
             if (body?.Version is not > 0) return Results.Json(new ErrorBody("the body is {\"version\": N}, a deployment of the service", 400, null), ConfigEndpoints.Json, statusCode: 400);
             return await Answer(() => deployments.RollbackAsync(name, body.Version.Value, http.RequestAborted), new { service = name, version = body.Version });
         });
-        admin.MapDelete("/services/{name}", (string name, HttpContext http, Deployments deployments) =>
-            Answer(() => deployments.UndeployAsync(name, http.RequestAborted), new { service = name, undeployed = true }));
+        admin.MapDelete("/services/{name}", async (string name, HttpContext http, Deployments deployments, Integrations.Bus.Services.ServiceCatalog catalog) =>
+        {
+            try
+            {
+                await deployments.UndeployAsync(name, http.RequestAborted);
+            }
+            catch (DeploymentRejectedException e)
+            {
+                return Results.Json(new ErrorBody(e.Message, 400, null), ConfigEndpoints.Json, statusCode: 400);
+            }
+            // A deployed service may have stood in for a built-in one of the same name, which serves again.
+            return Results.Json(new { service = name, undeployed = true, now_serving = catalog.TryGet(name, out var remaining) ? remaining.Origin : null }, ConfigEndpoints.Json);
+        });
         admin.MapGet("/services/{name}/source", async (string name, HttpContext http, Deployments deployments, Integrations.Bus.Services.ServiceCatalog catalog) =>
             catalog.TryGet(name, out var service) && await deployments.SourceOfAsync(service, http.RequestAborted) is { } files
                 ? Results.Json(files, ConfigEndpoints.Json)

@@ -19,8 +19,10 @@ public static class LogEndpoints
 
     /// <summary>Maps the endpoint.</summary>
     public static void MapLogEndpoints(this RouteGroupBuilder admin) =>
-        admin.MapGet("/logs", async (string? cid, int? last, int? offset, NodeOptions node, HttpContext http) =>
+        admin.MapGet("/logs", async (string? cid, int? last, int? offset, NodeOptions node, Serilog.ILogger log, HttpContext http) =>
         {
+            // The lines of a call that has just answered may still be on their way to the file.
+            await Integrations.Bus.Logging.EsbLogging.WrittenAsync(log, http.RequestAborted);
             if (node.LogDirectory is null) return Results.Json(new ErrorBody("this node writes no log file (--log-dir)", 404, null), ConfigEndpoints.Json, statusCode: 404);
             if (cid is not null && !Cid.IsAcceptable(cid)) return Results.Json(new ErrorBody("cid: letters, digits, '-', '_' and '.', at most 64", 400, null), ConfigEndpoints.Json, statusCode: 400);
             if (last is < 1 or > MaxLines) return Results.Json(new ErrorBody($"last must be from 1 to {MaxLines}", 400, null), ConfigEndpoints.Json, statusCode: 400);

@@ -55,6 +55,18 @@ internal sealed class AdminClient(string url, string password, string passwordFi
         return null;
     }
 
+    /// <summary>Sends a change and says in one line what was done (or prints the admin API's answer with --json).</summary>
+    public async Task<int> ConfirmAsync(HttpMethod method, string path, string? body, string command, bool json,
+        Func<System.Text.Json.Nodes.JsonNode?, string> done, CancellationToken ct)
+    {
+        var answer = await SendAsync(method, path, body, command, ct);
+        if (answer is not { } a) return 1;
+        if ((int)a.Status >= 400) return Failed(command, a.Status, a.Body, a.Cid);
+        if (json) PrintPretty(a.Body);
+        else Console.WriteLine(done(a.Body.Length == 0 ? null : System.Text.Json.Nodes.JsonNode.Parse(a.Body)));
+        return 0;
+    }
+
     /// <summary>Sends a request and prints the answer's JSON indented (nothing for 204); a failure on stderr.</summary>
     public async Task<int> PrintAsync(HttpMethod method, string path, string? body, string command, CancellationToken cancellation)
     {

@@ -199,7 +199,7 @@ internal static class ConfigCommands
         var createJson = Stored();
         command.Subcommands.Add(Verb("create", $"Create one. Fields:\n{fields}\nExample:\n  {example}", [createFields, createJson], (admin, parse, ct) =>
             Fields(parse.GetValue(createFields)!, $"{name} create") is { } body
-                ? Confirm(admin, HttpMethod.Post, path, body, $"{name} create", parse.GetValue(createJson),
+                ? admin.ConfirmAsync(HttpMethod.Post, path, body, $"{name} create", parse.GetValue(createJson),
                     created => $"created {kind} '{created?["name"]}'" + (kind == "security" ? $"; its secret is random: set yours with esb security change-secret \"{created?["name"]}\"" : ""), ct)
                 : Task.FromResult(2)));
 
@@ -209,30 +209,19 @@ internal static class ConfigCommands
         command.Subcommands.Add(Verb("update", $"Change some fields of one; the others keep their values. Fields:\n{fields}",
             [updateName, updateFields, updateJson], (admin, parse, ct) =>
                 Fields(parse.GetValue(updateFields)!, $"{name} update") is { } body
-                    ? Confirm(admin, HttpMethod.Put, $"{path}/{Escape(parse.GetValue(updateName)!)}", body, $"{name} update", parse.GetValue(updateJson),
+                    ? admin.ConfirmAsync(HttpMethod.Put, $"{path}/{Escape(parse.GetValue(updateName)!)}", body, $"{name} update", parse.GetValue(updateJson),
                         _ => $"updated {kind} '{parse.GetValue(updateName)}'", ct)
                     : Task.FromResult(2)));
 
         var deleteName = nameArgument();
         command.Subcommands.Add(Verb("delete", "Delete one, by name.", [deleteName], (admin, parse, ct) =>
-            Confirm(admin, HttpMethod.Delete, $"{path}/{Escape(parse.GetValue(deleteName)!)}", null, $"{name} delete", json: false,
+            admin.ConfirmAsync(HttpMethod.Delete, $"{path}/{Escape(parse.GetValue(deleteName)!)}", null, $"{name} delete", json: false,
                 _ => $"deleted {kind} '{parse.GetValue(deleteName)}'", ct)));
         return command;
     }
 
     private static Option<bool> Stored() => new("--json") { Description = "Print the object as the admin API stored it (JSON) instead of a line." };
 
-    /// <summary>Sends a change and says in one line what was done (or prints the admin API's answer with --json).</summary>
-    private static async Task<int> Confirm(AdminClient admin, HttpMethod method, string path, string? body, string command, bool json,
-        Func<JsonNode?, string> done, CancellationToken ct)
-    {
-        var answer = await admin.SendAsync(method, path, body, command, ct);
-        if (answer is not { } a) return 1;
-        if ((int)a.Status >= 400) return admin.Failed(command, a.Status, a.Body, a.Cid);
-        if (json) AdminClient.PrintPretty(a.Body);
-        else Console.WriteLine(done(a.Body.Length == 0 ? null : JsonNode.Parse(a.Body)));
-        return 0;
-    }
 
     private static Command ChangeSecret()
     {
@@ -253,7 +242,7 @@ internal static class ConfigCommands
                     return 2;
                 }
                 var body = new JsonObject { ["secret"] = value }.ToJsonString();
-                return await Confirm(admin, HttpMethod.Post, $"admin/security/{Escape(parse.GetValue(name)!)}/secret", body, "security change-secret", json: false,
+                return await admin.ConfirmAsync(HttpMethod.Post, $"admin/security/{Escape(parse.GetValue(name)!)}/secret", body, "security change-secret", json: false,
                     _ => $"changed the secret of security '{parse.GetValue(name)}'", ct);
             });
     }
@@ -281,7 +270,7 @@ internal static class ConfigCommands
         var name = new Argument<string>("name") { Description = "The topic." };
         var message = new Argument<string>("message") { Description = "The message: JSON." };
         return Verb("publish", "Publish a JSON message to a topic; every subscription gets it.", [name, message], (admin, parse, ct) =>
-            Confirm(admin, HttpMethod.Post, $"admin/pubsub/topics/{Escape(parse.GetValue(name)!)}/publish", parse.GetValue(message), "pubsub-topic publish", json: false,
+            admin.ConfirmAsync(HttpMethod.Post, $"admin/pubsub/topics/{Escape(parse.GetValue(name)!)}/publish", parse.GetValue(message), "pubsub-topic publish", json: false,
                 published => $"published to {parse.GetValue(name)} (cid={published?["cid"]})", ct));
     }
 
@@ -289,7 +278,7 @@ internal static class ConfigCommands
     {
         var name = new Argument<string>("name") { Description = "The job." };
         return Verb(verb, description, [name], (admin, parse, ct) =>
-            Confirm(admin, HttpMethod.Post, $"admin/scheduler/{Escape(parse.GetValue(name)!)}/{action}", "{}", $"scheduler {verb}", json: false,
+            admin.ConfirmAsync(HttpMethod.Post, $"admin/scheduler/{Escape(parse.GetValue(name)!)}/{action}", "{}", $"scheduler {verb}", json: false,
                 _ => string.Format(System.Globalization.CultureInfo.InvariantCulture, done, parse.GetValue(name)), ct));
     }
 

@@ -72,13 +72,17 @@ internal static class DeployCommand
 
         var undeployName = new Argument<string>("service") { Description = "A deployed service." };
         var undeploy = AdminCommand.Create("undeploy", "Stop serving a deployed service on every node: its queue goes away, calls get 404.", [undeployName],
-            (admin, parse, ct) => admin.PrintAsync(HttpMethod.Delete, $"admin/services/{Uri.EscapeDataString(parse.GetValue(undeployName)!)}", null, "undeploy", ct));
+            (admin, parse, ct) => admin.ConfirmAsync(HttpMethod.Delete, $"admin/services/{Uri.EscapeDataString(parse.GetValue(undeployName)!)}", null, "undeploy", json: false,
+                done => $"undeployed {parse.GetValue(undeployName)}" + (done?["now_serving"]?.GetValue<string>() is { } origin
+                    ? $"; its {origin} version serves its calls again"
+                    : "; calls to it are answered 404 now"), ct));
 
         var rollbackName = new Argument<string>("service") { Description = "A deployed service." };
         var rollbackVersion = new Argument<long>("version") { Description = "An earlier deployment of it (see esb deployments)." };
         var rollback = AdminCommand.Create("rollback", "Serve an earlier deployed version of a service again, on every node.", [rollbackName, rollbackVersion],
-            (admin, parse, ct) => admin.PrintAsync(HttpMethod.Post, $"admin/services/{Uri.EscapeDataString(parse.GetValue(rollbackName)!)}/rollback",
-                $"{{\"version\": {parse.GetValue(rollbackVersion)}}}", "rollback", ct));
+            (admin, parse, ct) => admin.ConfirmAsync(HttpMethod.Post, $"admin/services/{Uri.EscapeDataString(parse.GetValue(rollbackName)!)}/rollback",
+                $"{{\"version\": {parse.GetValue(rollbackVersion)}}}", "rollback", json: false,
+                _ => $"{parse.GetValue(rollbackName)} is served by version {parse.GetValue(rollbackVersion)} again, on every node", ct));
 
         var sourceName = new Argument<string>("service") { Description = "A deployed service." };
         var source = AdminCommand.Create("source", "Print the source files of the deployment that serves a service.", [sourceName], async (admin, parse, ct) =>

@@ -12,7 +12,7 @@ internal static class ServicesCommand
         Column.Field("required_input", missing: "none"),
         new("TIMEOUT", s => $"{s["timeout_seconds"]!.GetValue<double>():0.###} s", AlignRight: true),
         Column.Field("invocations", "RUNS", alignRight: true),
-        new("MEAN", s => s["invocations"]!.GetValue<long>() > 0 ? $"{s["mean_ms"]!.GetValue<double>():0.###} ms" : "", AlignRight: true),
+        new("MEAN", s => s["invocations"]!.GetValue<long>() > 0 ? $"{s["mean_ms"]!.GetValue<double>():0.0} ms" : "", AlignRight: true),
     ];
 
     private const string ListDescription = """

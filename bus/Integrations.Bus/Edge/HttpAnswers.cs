@@ -11,7 +11,12 @@ public static class HttpAnswers
     /// <summary>The response header carrying the correlation id.</summary>
     public const string CidHeader = "X-Esb-Cid";
 
-    private static readonly JsonSerializerOptions ErrorJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // Errors are read by people too: quotes, '…' and <paths> stay as they are.
+    private static readonly JsonSerializerOptions ErrorJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Writes a service's result.</summary>
     public static Task WriteAsync(HttpContext http, ServiceResult result) =>

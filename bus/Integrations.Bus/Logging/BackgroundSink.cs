@@ -23,9 +23,26 @@ internal sealed class BackgroundSink : ILogEventSink, IDisposable
         _writer = Task.Factory.StartNew(WriteAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
+    private long _emitted, _written, _lastWrite;
+
     public void Emit(LogEvent logEvent)
     {
+        Interlocked.Increment(ref _emitted);
         if (!_events.Writer.TryWrite(logEvent)) _events.Writer.WriteAsync(logEvent).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Waits until every event emitted so far was handed to the sinks and a buffered sink has had
+    /// <paramref name="flushInterval"/> to put it on disk (at most a second).
+    /// </summary>
+    public async Task SettleAsync(TimeSpan flushInterval, CancellationToken cancellation)
+    {
+        var target = Interlocked.Read(ref _emitted);
+        var deadline = Environment.TickCount64 + 1000;
+        while (Interlocked.Read(ref _written) < target && Environment.TickCount64 < deadline) await Task.Delay(5, cancellation).ConfigureAwait(false);
+        var flushed = Interlocked.Read(ref _lastWrite) + (long)flushInterval.TotalMilliseconds + 50;
+        var wait = Math.Min(flushed, deadline) - Environment.TickCount64;
+        if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), cancellation).ConfigureAwait(false);
     }
 
     private async Task WriteAsync()
@@ -33,6 +50,7 @@ internal sealed class BackgroundSink : ILogEventSink, IDisposable
         while (await _events.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (_events.Reader.TryRead(out var logEvent))
+            {
                 foreach (var sink in _sinks)
                 {
                     try
@@ -44,6 +62,9 @@ internal sealed class BackgroundSink : ILogEventSink, IDisposable
                         SelfLog.WriteLine("log sink {0} failed: {1}", sink, e);
                     }
                 }
+                Interlocked.Exchange(ref _lastWrite, Environment.TickCount64);
+                Interlocked.Increment(ref _written);
+            }
         }
     }
 

@@ -37,12 +37,24 @@ public static class EsbLogging
             sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose()
                 .WriteTo.File(Path.Combine(directory, "server.log"), outputTemplate: Template,
                     formatProvider: System.Globalization.CultureInfo.InvariantCulture,
-                    buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500), shared: false,
+                    buffered: true, flushToDiskInterval: FlushInterval, shared: false,
                     fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
                 .CreateLogger());
-        config = config.WriteTo.Sink(new BackgroundSink([.. sinks]));
-        return config.CreateLogger();
+        var background = new BackgroundSink([.. sinks]);
+        var logger = config.WriteTo.Sink(background).CreateLogger();
+        Writers.AddOrUpdate(logger, background);
+        return logger;
     }
+
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILogger, BackgroundSink> Writers = new();
+
+    /// <summary>
+    /// Waits until what <paramref name="log"/> was given so far is in the log file, so a reader of the file (the
+    /// admin API's logs) sees the lines of a call that has just answered.
+    /// </summary>
+    public static Task WrittenAsync(ILogger log, CancellationToken cancellation) =>
+        Writers.TryGetValue(log, out var background) ? background.SettleAsync(FlushInterval, cancellation) : Task.CompletedTask;
 
     /// <summary>Fills the template's derived properties: the source, the cid prefix and the one-line exception.</summary>
     private sealed class LineEnricher : ILogEventEnricher
