@@ -35,9 +35,11 @@ public sealed class Following_the_readme(Servers servers)
             var failures = new List<string>();
             for (var i = 0; i < commands.Count; i++)
             {
-                var actual = i < printed.Count ? printed[i] : ["(the command never ran)"];
-                if (ReadmeSession.Mismatch(commands[i].Expected, actual) is { } why)
-                    failures.Add($"README.md line {commands[i].Line}: $ {commands[i].Command}\n{why}\nas printed:\n  {string.Join("\n  ", actual)}");
+                var actual = i < printed.Count ? printed[i] : new ReadmeOutput(["(the command never ran, or never ended)"], -1);
+                var why = ReadmeSession.Mismatch(commands[i].Expected, actual.Lines);
+                if (actual.ExitCode != commands[i].ExitCode) why = $"it ended with exit code {actual.ExitCode}, not {commands[i].ExitCode}\n{why}";
+                if (why is not null)
+                    failures.Add($"README.md line {commands[i].Line}: $ {commands[i].Command}\n{why}\nas printed:\n  {string.Join("\n  ", actual.Lines)}");
             }
             Assert.True(failures.Count == 0, $"{failures.Count} of {commands.Count} README commands printed something else:\n\n{string.Join("\n\n", failures)}");
         }
@@ -57,7 +59,7 @@ public sealed class Following_the_readme(Servers servers)
             $ curl http://127.0.0.1:17010/esb/ping
             {"pong":"esb","node":"vm-6945","cid":"es5dokr7rtrt820dejbu"}
             $ ./esb scheduler runs "Job" \
-                  -n 2
+                  -n 2    # exit code 1
             Job: scheduled, next run 2026-11-28 08:06:13.567
             …
             ```
@@ -66,7 +68,9 @@ public sealed class Following_the_readme(Servers servers)
             ```
             """);
         Assert.Equal(2, commands.Count);
-        Assert.Equal("./esb scheduler runs \"Job\" \\\n      -n 2", commands[1].Command);
+        Assert.Equal("./esb scheduler runs \"Job\" \\\n      -n 2    # exit code 1", commands[1].Command);
+        Assert.Equal(0, commands[0].ExitCode);
+        Assert.Equal(1, commands[1].ExitCode);
         Assert.Null(ReadmeSession.Mismatch(commands[0].Expected, [$$"""{"pong":"esb","node":"{{Environment.MachineName.ToLowerInvariant()}}-77","cid":"0123456789abcdefghij"}"""]));
         Assert.NotNull(ReadmeSession.Mismatch(commands[0].Expected, ["""{"pong":"other","node":"vm-1","cid":"0123456789abcdefghij"}"""]));
         Assert.Null(ReadmeSession.Mismatch(commands[1].Expected, ["Job: scheduled, next run 2026-12-01 09:00:00.001", "DUE  CID", "a line"]));

@@ -4,8 +4,17 @@ using System.Text.RegularExpressions;
 
 namespace Integrations.Tests.Integration.Readme;
 
-/// <summary>One command of a README block a reader types, with what the README says it prints.</summary>
-public sealed record ReadmeCommand(int Line, string Command, IReadOnlyList<string> Expected);
+/// <summary>
+/// One command of a README block a reader types, with what the README says it prints and the exit code it ends with:
+/// 0, unless the command says otherwise in a comment (<c># exit code 1</c>).
+/// </summary>
+public sealed record ReadmeCommand(int Line, string Command, IReadOnlyList<string> Expected)
+{
+    public int ExitCode => Regex.Match(Command, @"#\s*exit code (\d+)\s*$") is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0;
+}
+
+/// <summary>What one command printed, standard error included, and its exit code.</summary>
+public sealed record ReadmeOutput(string[] Lines, int ExitCode);
 
 /// <summary>
 /// The README's runnable blocks — fenced as <c>console</c> — read as a reader types them: lines starting with
@@ -99,12 +108,12 @@ public static partial class ReadmeSession
     /// Runs <paramref name="commands"/> in one bash session in <paramref name="directory"/>, as a reader types them
     /// one after the other (variables set by one are seen by the next); what each printed, standard error included.
     /// </summary>
-    public static async Task<List<string[]>> RunAsync(IReadOnlyList<ReadmeCommand> commands, string directory, IReadOnlyDictionary<string, string> environment, TimeSpan limit)
+    public static async Task<List<ReadmeOutput>> RunAsync(IReadOnlyList<ReadmeCommand> commands, string directory, IReadOnlyDictionary<string, string> environment, TimeSpan limit)
     {
-        const string Marker = "@@readme-command@@";
+        const string Marker = "@@readme-command@@", Exit = "@@readme-exit@@";
         var script = new StringBuilder("exec 2>&1\n");
         for (var i = 0; i < commands.Count; i++)
-            script.Append($"printf '\\n{Marker} {i}\\n'\n{commands[i].Command}\n");
+            script.Append($"printf '\\n{Marker} {i}\\n'\n{commands[i].Command}\nprintf '\\n{Exit} %d\\n' $?\n");
         var file = Path.Combine(directory, ".readme-session.sh");
         await File.WriteAllTextAsync(file, script.ToString());
 
@@ -145,21 +154,23 @@ public static partial class ReadmeSession
             Assert.Fail($"the README's commands did not finish within {limit}" + (last is null ? "" : $"; the last one started was README.md line {last.Line}: {last.Command}") + $"\n{sofar}");
         }
 
-        var printed = new List<string[]>();
+        var printed = new List<ReadmeOutput>();
         var current = new List<string>();
-        var seen = false;
         foreach (var line in output.ToString().Split('\n').Select(l => l.TrimEnd('\r')))
         {
             if (line.StartsWith(Marker, StringComparison.Ordinal))
             {
-                if (seen) printed.Add([.. current]);
                 current.Clear();
-                seen = true;
+                continue;
+            }
+            if (line.StartsWith(Exit, StringComparison.Ordinal))
+            {
+                printed.Add(new ReadmeOutput([.. current], int.Parse(line[(Exit.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+                current.Clear();
                 continue;
             }
             current.Add(line);
         }
-        if (seen) printed.Add([.. current]);
         return printed;
     }
 
