@@ -55,7 +55,34 @@ public static class AdminApi
         admin.MapConfigEndpoints();
         admin.MapDeploymentEndpoints();
         admin.MapLogEndpoints();
+        admin.MapFallback("{**path}", (HttpContext http, EndpointDataSource endpoints) => UnknownPath(http, endpoints));
         return routes;
+    }
+
+    // A path the admin API does not have: say so in JSON, with the path it has that is closest to the one asked for.
+    private static IResult UnknownPath(HttpContext http, EndpointDataSource endpoints)
+    {
+        var asked = (http.Request.Path.Value ?? "/").TrimEnd('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var known = endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Select(e => e.RoutePattern.RawText ?? "")
+            .Where(p => p.StartsWith("/admin/", StringComparison.Ordinal) && !p.Contains("**", StringComparison.Ordinal))
+            // The literal part: "/admin/outgoing/rest/{name}/ping" offers "admin/outgoing/rest".
+            .Select(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries).TakeWhile(s => !s.StartsWith('{')).ToArray())
+            .DistinctBy(p => string.Join('/', p))
+            .ToList();
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in known.Where(c => c.Length <= asked.Length))
+        {
+            var prefix = string.Join('/', asked.Take(candidate.Length));
+            var name = string.Join('/', candidate);
+            if (prefix == name || Suggestions.Closest(prefix, [name]).Count == 0) continue;
+            var distance = Suggestions.Distance(prefix.ToLowerInvariant(), name);
+            if (distance >= bestDistance) continue;
+            bestDistance = distance;
+            best = "/" + string.Join('/', candidate.Concat(asked.Skip(candidate.Length)));
+        }
+        return Error(404, $"the admin API has no {http.Request.Method} {http.Request.Path.Value}" + (best is null ? "; GET /admin/node answers if the node is there" : $"; did you mean {best}?"));
     }
 
     private static async Task InvokeAsync(string name, HttpContext http, ServiceClient client, ILogger log)

@@ -79,6 +79,16 @@ public sealed class Answering_mistakes_in_the_users_words(Servers servers) : IAs
     }
 
     [Fact]
+    public async Task A_mistyped_admin_api_path_gets_a_suggestion()
+    {
+        var response = await _node.Admin.GetAsync("/admin/outgoing/rst");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("the admin API has no GET /admin/outgoing/rst; did you mean /admin/outgoing/rest?", await AdminCalls.ErrorOf(response));
+        var deeper = await _node.Admin.PostAsync("/admin/secruity/My%20Key/secret", AdminCalls.Json("{}"));
+        Assert.Equal("the admin API has no POST /admin/secruity/My Key/secret; did you mean /admin/security/My Key/secret?", await AdminCalls.ErrorOf(deeper));
+    }
+
+    [Fact]
     public async Task A_mistyped_field_or_reference_gets_a_suggestion()
     {
         var field = await _node.Admin.PostAsync("/admin/outgoing/rest", AdminCalls.Json("""{"name":"CRM","adress":"http://localhost:1"}"""));
