@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Integrations.Bus.Node;
 using Integrations.Esb.Hosting;
@@ -44,8 +42,8 @@ public sealed class TestNode : IAsyncDisposable
             RabbitMq = servers.RabbitMq,
             Postgres = servers.Postgres,
             Schema = isolated ? servers.NewSchema() : servers.Schema,
-            ChannelsUrl = $"http://127.0.0.1:{FreePort()}",
-            AdminUrl = $"http://127.0.0.1:{FreePort()}",
+            ChannelsUrl = $"http://127.0.0.1:{Ports.Free()}",
+            AdminUrl = $"http://127.0.0.1:{Ports.Free()}",
             AdminPassword = AdminPassword,
             SecretKey = servers.SecretKey,
             LogToConsole = false,
@@ -70,12 +68,5 @@ public sealed class TestNode : IAsyncDisposable
         Channels.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

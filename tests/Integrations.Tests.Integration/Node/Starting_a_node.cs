@@ -16,7 +16,7 @@ public sealed class Starting_a_node(Servers servers)
         await first.CreateAsync("/admin/channels/rest", """{"name":"Joined","service":"demo.hello","url_path":"/joined","security":"Joined Key"}""");
 
         var folder = Folder("key-second");
-        var channels = $"http://127.0.0.1:{EsbProcess.FreePort()}";
+        var channels = $"http://127.0.0.1:{Ports.Free()}";
         await using var second = EsbProcess.Start(folder, Environment(first.Options.Schema, channels, servers.SecretKey), "serve", "--roles", "edge,worker", "--quiet");
         await second.WaitUntilServingAsync(channels, TimeSpan.FromSeconds(60));
 
@@ -35,7 +35,7 @@ public sealed class Starting_a_node(Servers servers)
     {
         await using var first = await TestNode.StartAsync(servers, "key-owner", isolated: true);
         var folder = Folder("other-checkout");
-        var channels = $"http://127.0.0.1:{EsbProcess.FreePort()}";
+        var channels = $"http://127.0.0.1:{Ports.Free()}";
         // Another checkout: a data folder of its own, hence a key of its own, and the same schema.
         await using var other = EsbProcess.Start(folder, Environment(first.Options.Schema, channels, secretKey: null), "serve");
         await other.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -60,7 +60,7 @@ public sealed class Starting_a_node(Servers servers)
     {
         var folder = Folder("password");
         var password = Path.Combine(folder, ".esb", "admin-password");
-        var channels = $"http://127.0.0.1:{EsbProcess.FreePort()}";
+        var channels = $"http://127.0.0.1:{Ports.Free()}";
         var first = Environment(servers.NewSchema(), channels, secretKey: null, adminPassword: null);
         string made;
         await using (var node = EsbProcess.Start(folder, first, "serve", "--quiet"))
@@ -109,7 +109,7 @@ public sealed class Starting_a_node(Servers servers)
             ["ESB_POSTGRES"] = servers.Postgres,
             ["ESB_SCHEMA"] = schema,
             ["ESB_CHANNELS_URL"] = channels,
-            ["ESB_ADMIN_URL"] = $"http://127.0.0.1:{EsbProcess.FreePort()}",
+            ["ESB_ADMIN_URL"] = $"http://127.0.0.1:{Ports.Free()}",
         };
         if (adminPassword is not null) environment["ESB_ADMIN_PASSWORD"] = adminPassword;
         if (secretKey is not null) environment["ESB_SECRET_KEY"] = secretKey;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Integrations.Tests.Integration.Dashboard;
 using Integrations.Tests.Integration.Infrastructure;
 using Npgsql;
@@ -22,7 +20,7 @@ public sealed class Following_the_readme(Servers servers)
     [Fact]
     public async Task Every_runnable_block_of_the_readme_prints_what_the_readme_shows()
     {
-        Assert.True(PortIsFree(17010) && PortIsFree(8183), "ports 17010 and 8183 must be free: the README's node listens there (./run.sh stop stops a node started from this checkout)");
+        Assert.True(Ports.IsFree(17010) && Ports.IsFree(8183), "ports 17010 and 8183 must be free: the README's node listens there (./run.sh stop stops a node started from this checkout)");
         var root = Using_the_dashboard.RepositoryRoot();
         var commands = ReadmeSession.Commands(await File.ReadAllTextAsync(Path.Combine(root, "README.md")));
         Assert.True(commands.Count > 20, $"only {commands.Count} runnable commands found in the README");
@@ -115,20 +113,6 @@ public sealed class Following_the_readme(Servers servers)
         {
             await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
             await drop.ExecuteNonQueryAsync();
-        }
-    }
-
-    private static bool PortIsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }
