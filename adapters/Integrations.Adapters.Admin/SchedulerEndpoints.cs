@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Integrations.Admin;
 using Integrations.Bus.Config;
 using Integrations.Bus.Scheduling;
@@ -15,14 +14,13 @@ namespace Integrations.Adapters.Admin;
 /// </summary>
 public static class SchedulerEndpoints
 {
-    private const string Kind = "scheduler";
 
     /// <summary>Maps <c>/admin/scheduler/{name}/run|pause|resume|runs</c>.</summary>
     public static void MapSchedulerEndpoints(this RouteGroupBuilder admin)
     {
         admin.MapPost("/scheduler/{name}/run", async (string name, ConfigView view, JobScheduler scheduler, HttpContext http) =>
         {
-            if (view.Find<ScheduledJob>(name) is null) return ConfigEndpoints.NotFound(Kind, name);
+            if (view.Find<ScheduledJob>(name) is null) return ConfigEndpoints.NotFound(ConfigKinds.Product().Of(typeof(ScheduledJob)), name, view);
             return await scheduler.RunNowAsync(name, http.RequestAborted)
                 ? Results.Json(new { job = name, run = "requested", runs = $"/admin/scheduler/{Uri.EscapeDataString(name)}/runs" }, ConfigEndpoints.Json, statusCode: 202)
                 : ConfigEndpoints.Error(409, $"job '{name}' is not in the scheduler's store yet; try again in a moment");
@@ -31,7 +29,7 @@ public static class SchedulerEndpoints
         admin.MapPost("/scheduler/{name}/resume", (string name, ConfigView view, ConfigStore store, HttpContext http) => SetActiveAsync(name, true, view, store, http));
         admin.MapGet("/scheduler/{name}/runs", async (string name, int? limit, ConfigView view, JobScheduler scheduler, JobRuns runs, HttpContext http) =>
         {
-            if (view.Find<ScheduledJob>(name) is null) return ConfigEndpoints.NotFound(Kind, name);
+            if (view.Find<ScheduledJob>(name) is null) return ConfigEndpoints.NotFound(ConfigKinds.Product().Of(typeof(ScheduledJob)), name, view);
             if (limit is < 1 or > 1000) return ConfigEndpoints.Error(400, "limit must be from 1 to 1000");
             var (state, next, previous) = await scheduler.StateOfAsync(name, http.RequestAborted);
             var last = await runs.LastAsync(name, limit ?? 20, http.RequestAborted);
@@ -39,24 +37,9 @@ public static class SchedulerEndpoints
         });
     }
 
-    /// <summary>
-    /// Creating or changing a job may say <c>"after": "20m"</c> instead of a start date: the job then starts that long
-    /// from now, and what is stored is the date.
-    /// </summary>
-    internal static FieldProblem? ReadAfter(JsonObject body)
-    {
-        if (!body.Remove("after", out var after)) return null;
-        if (body.ContainsKey("start_date")) return new("after", "give either after or start_date, not both");
-        if (after is not JsonValue value || !(value.TryGetValue<string>(out var text) || (value.TryGetValue<double>(out var n) && (text = n.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not null))
-            || !JobSchedules.TryDelay(text, out var delay))
-            return new("after", "must be a delay such as 30s, 20m, 2h, 1d or 1w");
-        body["start_date"] = (DateTimeOffset.UtcNow + delay).ToString("O");
-        return null;
-    }
-
     private static async Task<IResult> SetActiveAsync(string name, bool active, ConfigView view, ConfigStore store, HttpContext http)
     {
-        if (view.Find<ScheduledJob>(name) is not { } job) return ConfigEndpoints.NotFound(Kind, name);
+        if (view.Find<ScheduledJob>(name) is not { } job) return ConfigEndpoints.NotFound(ConfigKinds.Product().Of(typeof(ScheduledJob)), name, view);
         try
         {
             var changed = job with { IsActive = active };

@@ -17,52 +17,54 @@ public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, Conf
 
     /// <summary>Creates <paramref name="value"/>; refused (409) when an object of its kind already has its name.</summary>
     /// <exception cref="ConfigRejectedException">The object is invalid or its name is taken; nothing was stored.</exception>
-    public Task CreateAsync<T>(T value, CancellationToken cancellation = default) where T : class, IConfigObject =>
-        StoreAsync(value, mustBeNew: true, cancellation);
+    public Task CreateAsync(IConfigObject value, CancellationToken cancellation = default) => StoreAsync(value, mustBeNew: true, cancellation);
 
     /// <summary>Creates or replaces <paramref name="value"/>.</summary>
     /// <exception cref="ConfigRejectedException">The object is invalid; nothing was stored.</exception>
-    public Task SaveAsync<T>(T value, CancellationToken cancellation = default) where T : class, IConfigObject =>
-        StoreAsync(value, mustBeNew: false, cancellation);
+    public Task SaveAsync(IConfigObject value, CancellationToken cancellation = default) => StoreAsync(value, mustBeNew: false, cancellation);
 
-    private async Task StoreAsync<T>(T value, bool mustBeNew, CancellationToken cancellation) where T : class, IConfigObject
+    private async Task StoreAsync(IConfigObject value, bool mustBeNew, CancellationToken cancellation)
     {
-        var kind = ConfigKinds.NameOf(typeof(T));
+        var kind = kinds.Of(value.GetType());
         var errors = rules.Check(value);
-        if (errors.Count > 0) throw new ConfigRejectedException(400, kind, value.Name, errors);
+        if (errors.Count > 0) throw new ConfigRejectedException(400, kind.Name, value.Name, errors);
         await using (var session = store.LightweightSession())
         {
             if (mustBeNew)
             {
-                if (await session.LoadAsync<T>(value.Name, cancellation).ConfigureAwait(false) is not null)
-                    throw new ConfigRejectedException(409, kind, value.Name, [new("name", $"'{value.Name}' exists already")]);
-                session.Insert(value);
+                if (await kind.LoadAsync(session, value.Name, cancellation).ConfigureAwait(false) is not null)
+                    throw new ConfigRejectedException(409, kind.Name, value.Name, [new("name", $"'{value.Name}' exists already")]);
+                kind.Insert(session, value);
             }
-            else session.Store(value);
+            else kind.Store(session, value);
             await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
         }
-        view.Put(kind, value);
-        await ApplyAsync(kind, value.Name, cancellation).ConfigureAwait(false);
-        await AnnounceAsync(new ConfigChanged { Kind = kind, Name = value.Name, Node = node.NodeName }, cancellation).ConfigureAwait(false);
+        view.Put(kind.Name, value);
+        await ApplyAsync(kind.Name, value.Name, cancellation).ConfigureAwait(false);
+        await AnnounceAsync(new ConfigChanged { Kind = kind.Name, Name = value.Name, Node = node.NodeName }, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the object of type <typeparamref name="T"/> named <paramref name="name"/>; false when there was none.</summary>
     /// <exception cref="ConfigRejectedException">409: other objects use it; nothing was deleted.</exception>
-    public async Task<bool> DeleteAsync<T>(string name, CancellationToken cancellation = default) where T : class, IConfigObject
+    public Task<bool> DeleteAsync<T>(string name, CancellationToken cancellation = default) where T : class, IConfigObject =>
+        DeleteAsync(ConfigKinds.NameOf(typeof(T)), name, cancellation);
+
+    /// <summary>Deletes the object of kind <paramref name="kindName"/> named <paramref name="name"/>; false when there was none.</summary>
+    /// <exception cref="ConfigRejectedException">409: other objects use it; nothing was deleted.</exception>
+    public async Task<bool> DeleteAsync(string kindName, string name, CancellationToken cancellation = default)
     {
+        if (!kinds.TryGet(kindName, out var kind)) return false;
         await using (var session = store.LightweightSession())
         {
-            if (await session.LoadAsync<T>(name, cancellation).ConfigureAwait(false) is not { } existing) return false;
+            if (await kind.LoadAsync(session, name, cancellation).ConfigureAwait(false) is not { } existing) return false;
             if (rules.UsersOf(existing) is { Count: > 0 } users)
-                throw new ConfigRejectedException(409, ConfigKinds.NameOf(typeof(T)), name,
-                    [new("name", $"in use by {string.Join(", ", users)}; change or delete them first")]);
-            session.Delete<T>(name);
+                throw new ConfigRejectedException(409, kind.Name, name, [new("name", $"in use by {string.Join(", ", users)}; change or delete them first")]);
+            kind.Delete(session, name);
             await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
         }
-        var kind = ConfigKinds.NameOf(typeof(T));
-        view.Remove(kind, name);
-        await ApplyAsync(kind, name, cancellation).ConfigureAwait(false);
-        await AnnounceAsync(new ConfigChanged { Kind = kind, Name = name, Deleted = true, Node = node.NodeName }, cancellation).ConfigureAwait(false);
+        view.Remove(kind.Name, name);
+        await ApplyAsync(kind.Name, name, cancellation).ConfigureAwait(false);
+        await AnnounceAsync(new ConfigChanged { Kind = kind.Name, Name = name, Deleted = true, Node = node.NodeName }, cancellation).ConfigureAwait(false);
         return true;
     }
 

@@ -30,7 +30,7 @@ public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigVi
             return;
         }
         await using var session = store.QuerySession();
-        var value = await kind.Load(session, change.Name, cancellation).ConfigureAwait(false);
+        var value = await kind.LoadAsync(session, change.Name, cancellation).ConfigureAwait(false);
         if (value is null) view.Remove(kind.Name, change.Name);
         else view.Put(kind.Name, value);
         _log.Information("Applied {Kind} {Name} from {Node}", change.Kind, change.Name, change.Node);
@@ -45,7 +45,7 @@ public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigVi
         var snapshot = new List<(string Kind, IReadOnlyList<Integrations.Config.IConfigObject> Objects)>();
         await using (var session = store.QuerySession())
             foreach (var kind in kinds.All)
-                snapshot.Add((kind.Name, await kind.LoadAll(session, cancellation).ConfigureAwait(false)));
+                snapshot.Add((kind.Name, await kind.LoadAllAsync(session, cancellation).ConfigureAwait(false)));
         if (view.Version != version) return;
         foreach (var (kind, objects) in snapshot) view.ReplaceAll(kind, objects);
     }

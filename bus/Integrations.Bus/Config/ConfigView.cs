@@ -23,6 +23,14 @@ public sealed class ConfigView
     public T? Find<T>(string name) where T : class, IConfigObject =>
         _kinds.TryGetValue(ConfigKinds.NameOf(typeof(T)), out var objects) && objects.TryGetValue(name, out var found) ? (T)found : null;
 
+    /// <summary>The object of kind <paramref name="kind"/> named <paramref name="name"/>, if there is one.</summary>
+    public IConfigObject? Find(string kind, string name) =>
+        _kinds.TryGetValue(kind, out var objects) && objects.TryGetValue(name, out var found) ? found : null;
+
+    /// <summary>All objects of kind <paramref name="kind"/>, by name.</summary>
+    public IReadOnlyList<IConfigObject> All(string kind) =>
+        _kinds.TryGetValue(kind, out var objects) ? [.. objects.Values.OrderBy(o => o.Name, StringComparer.Ordinal)] : [];
+
     /// <summary>All objects of type <typeparamref name="T"/>, by name.</summary>
     public IReadOnlyList<T> All<T>() where T : class, IConfigObject =>
         _kinds.TryGetValue(ConfigKinds.NameOf(typeof(T)), out var objects)

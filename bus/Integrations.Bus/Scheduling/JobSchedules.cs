@@ -100,6 +100,16 @@ public static partial class JobSchedules
         return builder.Build();
     }
 
+    /// <summary>A job's schedule in a few words: <c>every 1h 30m</c>, <c>cron 1 0 * * * (Europe/Warsaw)</c>, <c>once at 2026-12-01 08:00 UTC</c>.</summary>
+    public static string Describe(ScheduledJob job)
+    {
+        if (job.JobType == ScheduledJob.CronStyle) return $"cron {job.Cron}" + (job.TimeZone is { } zone ? $" ({zone})" : "");
+        if (job.JobType == ScheduledJob.OneTime)
+            return job.StartDate is { } at ? $"once at {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC" : "once";
+        var every = string.Join(' ', Units(job).Where(u => u.Value is > 0).Select(u => $"{u.Value}{u.Field[0]}"));
+        return $"every {every}" + (job.Repeats is { } repeats ? $", {repeats} runs in all" : "");
+    }
+
     /// <summary>A digest of everything that decides when <paramref name="job"/> runs: when it changes, the trigger is replaced.</summary>
     public static string Fingerprint(ScheduledJob job)
     {

@@ -27,6 +27,19 @@ public sealed class SecurityDefinitions(ConfigView config, SecretBox box)
     /// <summary>The decrypted secret of a definition (for outgoing calls); never log it.</summary>
     public string SecretOf(SecurityDefinition definition) => Compile(definition).Secret;
 
+    /// <summary>
+    /// The definition to store: with <paramref name="secret"/> sealed when one is given (the same secret keeps its sealed
+    /// form, so an unchanged definition stays unchanged), else with the secret <paramref name="existing"/> had, else with
+    /// a random one.
+    /// </summary>
+    public SecurityDefinition WithSecret(SecurityDefinition definition, string? secret, SecurityDefinition? existing) => secret switch
+    {
+        not null when existing is not null && SecretOf(existing) == secret => definition with { SecretCipher = existing.SecretCipher },
+        not null => definition with { SecretCipher = box.Seal(secret, OwnerOf(definition.Name)) },
+        null when existing is not null => definition with { SecretCipher = existing.SecretCipher },
+        null => definition with { SecretCipher = box.Seal(SecretBox.NewSecret(), OwnerOf(definition.Name)) },
+    };
+
     /// <summary>Checks a caller's headers against the definition.</summary>
     /// <param name="header">Reads a request header by name.</param>
     public async ValueTask<CallerCheck> CheckAsync(SecurityDefinition definition, Func<string, string?> header)

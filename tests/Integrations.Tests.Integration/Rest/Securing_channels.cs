@@ -100,7 +100,7 @@ public sealed class Securing_channels(Servers servers)
         Assert.Contains("RS256 key must be", await algorithm.Content.ReadAsStringAsync());
         var type = await node.Admin.PutAsync("/admin/security/hs", AdminCalls.Json("""{"type":"oauth","token_url":"http://127.0.0.1:1/token","client_id":"c"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, type.StatusCode);
-        Assert.Contains("oauth is for outgoing connections", await type.Content.ReadAsStringAsync());
+        Assert.Contains("uses it as its security, and it is an oauth definition, which outgoing connections present", await type.Content.ReadAsStringAsync());
         Assert.Contains("\"caller\":\"alice\"", await Call(node, "/hs/6", Token(hsKey, "https://issuer.example.com", "esb", TimeSpan.FromMinutes(5)), HttpStatusCode.Created));
 
         // A key too short for HS256 is refused when it is set, not when a token arrives.

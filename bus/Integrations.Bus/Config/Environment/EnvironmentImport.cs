@@ -70,13 +70,11 @@ public sealed record EnvironmentChanges(
 /// jobs that invoke them), then everything stored in one transaction, or nothing. Importing the same content twice
 /// changes nothing the second time.
 /// </summary>
-public sealed class EnvironmentImport(ConfigKinds kinds, ConfigView view, ConfigRules rules, ConfigStore store, SecretBox box,
+public sealed class EnvironmentImport(ConfigKinds kinds, ConfigView view, ConfigRules rules, ConfigStore store,
     SecurityDefinitions security, Deployments deployments, ILogger log)
 {
     /// <summary>The kinds an environment holds, in the order they are applied; the names are the YAML sections.</summary>
-    public static readonly IReadOnlyList<string> Order =
-        ["security", "connection_amqp", "connection_mq", "outgoing_rest", "outgoing_amqp", "outgoing_mq", "channel_rest", "channel_amqp", "channel_mq", "channel_websocket",
-         "pubsub_topic", "pubsub_subscription", "scheduler", "service_settings"];
+    public static IReadOnlyList<string> Order => ConfigKinds.Product().Names;
 
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
 
@@ -115,15 +113,15 @@ public sealed class EnvironmentImport(ConfigKinds kinds, ConfigView view, Config
         foreach (var kind in Order)
         {
             if (!content.Objects.TryGetValue(kind, out var items)) continue;
-            var type = kinds.TryGet(kind, out var k) ? k.Type : null;
-            if (type is null) continue;
+            if (!kinds.TryGet(kind, out var k)) continue;
+            var type = k.Type;
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < items.Count; i++)
             {
                 var fields = (JsonObject)items[i].DeepClone();
                 var name = fields["name"] is JsonValue n && n.TryGetValue<string>(out var text) ? text : null;
                 string? secret = null;
-                if (type == typeof(SecurityDefinition) && fields.Remove("secret", out var given))
+                if (k.HasSecret && fields.Remove("secret", out var given))
                 {
                     if (given is not JsonValue v || !v.TryGetValue(out secret) || secret.Length == 0)
                     {
@@ -134,6 +132,11 @@ public sealed class EnvironmentImport(ConfigKinds kinds, ConfigView view, Config
                 if (fields.ContainsKey("secret_cipher"))
                 {
                     errors.Add(new(kind, i, name, "secret_cipher", "is not a field; give the secret itself (password: Esb_Env.NAME in YAML)"));
+                    continue;
+                }
+                if (k.Prepare(fields) is { } unprepared)
+                {
+                    errors.Add(new(kind, i, name, unprepared.Field, unprepared.Message));
                     continue;
                 }
                 if (!ConfigJson.TryBind(type, fields, out var value, out var wrong))
@@ -155,14 +158,7 @@ public sealed class EnvironmentImport(ConfigKinds kinds, ConfigView view, Config
                         errors.Add(new(kind, i, value.Name, "secret", problem));
                         continue;
                     }
-                    value = secret switch
-                    {
-                        // The same secret keeps its sealed form, so an unchanged definition stays unchanged.
-                        not null when existing is not null && security.SecretOf(existing) == secret => definition with { SecretCipher = existing.SecretCipher },
-                        not null => definition with { SecretCipher = box.Seal(secret, SecurityDefinitions.OwnerOf(definition.Name)) },
-                        null when existing is not null => definition with { SecretCipher = existing.SecretCipher },
-                        null => definition with { SecretCipher = box.Seal(SecretBox.NewSecret(), SecurityDefinitions.OwnerOf(definition.Name)) },
-                    };
+                    value = security.WithSecret(definition, secret, existing);
                 }
                 planned.Put(kind, value);
                 puts.Add((kind, i, value));

@@ -1,0 +1,27 @@
+using Integrations.Config;
+
+namespace Integrations.Bus.Config.Kinds;
+
+/// <summary>AMQP channels: queues consumed into services.</summary>
+internal sealed class ChannelAmqpKind : ConfigKind<ChannelAmqp>
+{
+    public ChannelAmqpKind() : base(41, "AMQP channels", "/channels/amqp", "name=Orders connection=Backbone queue=orders.in service=demo.hello")
+    {
+        ListWith("connection", "queue", "service");
+        RefersToService("service", a => a.Service);
+        Refers<ConnectionAmqp>("connection", a => a.Connection, required: true);
+    }
+
+    protected override void Check(ChannelAmqp a, ConfigRules rules, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(a.Queue) || a.Queue.Length > 255) errors.Add(new("queue", "is required: the queue's name (at most 255 characters)"));
+        else if (a.Queue.StartsWith("amq.", StringComparison.Ordinal)) errors.Add(new("queue", "names starting with amq. are the broker's own"));
+        if (a.Prefetch is < 1 or > 10_000) errors.Add(new("prefetch", "must be from 1 to 10000"));
+        if (a.Consumers is < 1 or > 64) errors.Add(new("consumers", "must be from 1 to 64"));
+        if (a.Retries is < 0 or > 20) errors.Add(new("retries", "must be from 0 to 20"));
+        if (a.DeadLetterQueue is { } dead && (dead.Length is 0 or > 255 || dead == a.Queue))
+            errors.Add(new("dead_letter_queue", "must be a queue name other than the channel's queue, or left out for <queue>.dead"));
+        if (rules.View.All<ChannelAmqp>().FirstOrDefault(o => o.Name != a.Name && o.Connection == a.Connection && o.Queue == a.Queue) is { } other)
+            errors.Add(new("queue", $"channel_amqp '{other.Name}' consumes {a.Queue} on the same connection already"));
+    }
+}
