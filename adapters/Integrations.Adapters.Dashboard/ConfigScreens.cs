@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Integrations.Admin;
+
 namespace Integrations.Adapters.Dashboard;
 
 /// <summary>A field of a configuration object as a screen's form shows it.</summary>
@@ -5,44 +8,57 @@ namespace Integrations.Adapters.Dashboard;
 /// <param name="Label">What the form calls it.</param>
 /// <param name="Type">text, number, bool or list (comma-separated).</param>
 /// <param name="Help">A line under the field.</param>
-public sealed record FieldSpec(string Name, string Label, string Type = "text", string? Help = null);
+/// <param name="On">Whether a switch is on before the user touches it.</param>
+public sealed record FieldSpec(string Name, string Label, string Type = "text", string? Help = null, bool On = false);
 
 /// <summary>A screen over one kind of configuration object: where the admin API keeps it, its fields, its own actions.</summary>
 public sealed record ConfigScreen(string Slug, string Title, string ApiPath, IReadOnlyList<FieldSpec> Fields, IReadOnlyList<string> Columns,
     bool Ping = false, bool Secret = false, bool Jobs = false);
 
-/// <summary>The screens, one per kind the dashboard manages; the navigation lists them in this order.</summary>
-public static class ConfigScreens
+/// <summary>
+/// The screens, one per kind of configuration object, made from what the admin API says of the kinds
+/// (<c>GET /admin/kinds</c>): a kind the node has is a screen, with its fields; the navigation lists them in the
+/// kinds' order.
+/// </summary>
+public sealed class ConfigScreens(AdminApiClient admin)
 {
+    private static readonly JsonSerializerOptions Json = Integrations.Bus.Config.ConfigJson.Options;
+    private Task<IReadOnlyList<ConfigScreen>>? _screens;
+
     /// <summary>Every screen.</summary>
-    public static IReadOnlyList<ConfigScreen> All { get; } =
-    [
-        new("outgoing-rest", "Outgoing REST connections", "/admin/outgoing/rest",
-        [
-            new("name", "Name"), new("address", "Address", Help: "scheme, host and port: http://localhost:17010"),
-            new("url_path", "URL path", Help: "/path/with/{placeholders}"), new("data_format", "Data format"),
-            new("security", "Security definition"), new("timeout_seconds", "Timeout (s)", "number"), new("retries", "Retries", "number"),
-            new("tls_verify", "Check TLS certificates", "bool"), new("is_active", "Active", "bool"),
-        ], ["name", "address", "url_path"], Ping: true),
-        new("channels-rest", "REST channels", "/admin/channels/rest",
-        [
-            new("name", "Name"), new("service", "Service"), new("url_path", "URL path"), new("method", "Method", Help: "leave empty for any"),
-            new("data_format", "Data format"), new("security", "Security definition"), new("rate_limit", "Rate limit", Help: "e.g. 100/m"),
-            new("cors_origins", "CORS origins", "list"), new("is_active", "Active", "bool"),
-        ], ["name", "service", "url_path"]),
-        new("security", "Security", "/admin/security",
-        [
-            new("name", "Name"), new("type", "Type", Help: "apikey, basic_auth, jwt or oauth"), new("header", "Header", Help: "apikey: default X-API-Key"),
-            new("username", "User name", Help: "basic_auth"), new("algorithm", "Algorithm", Help: "jwt: HS256 or RS256"),
-            new("token_url", "Token URL", Help: "oauth"), new("client_id", "Client id", Help: "oauth"), new("is_active", "Active", "bool"),
-        ], ["name", "type"], Secret: true),
-        new("scheduler", "Scheduler", "/admin/scheduler",
-        [
-            new("name", "Name"), new("service", "Service"), new("job_type", "Job type", Help: "interval_based, cron_style or one_time"),
-            new("seconds", "Seconds", "number"), new("minutes", "Minutes", "number"), new("hours", "Hours", "number"), new("days", "Days", "number"),
-            new("repeats", "Runs in all", "number", "empty: forever"), new("cron", "Cron", Help: "e.g. 1 0 * * * or @hourly"), new("time_zone", "Time zone"),
-            new("start_date", "Start date", Help: "e.g. 2026-12-01T08:00:00Z"), new("extra", "Input", Help: "key=value lines or JSON"),
-            new("is_active", "Active", "bool"),
-        ], ["name", "service", "job_type"], Jobs: true),
-    ];
+    public Task<IReadOnlyList<ConfigScreen>> AllAsync() => _screens ??= LoadAsync();
+
+    private async Task<IReadOnlyList<ConfigScreen>> LoadAsync()
+    {
+        var answer = await admin.SendAsync(HttpMethod.Get, "/admin/kinds").ConfigureAwait(false);
+        if (!answer.IsSuccess)
+        {
+            _screens = null; // asked again next time
+            return [];
+        }
+        var kinds = JsonSerializer.Deserialize<List<KindInfo>>(answer.Text, Json)!;
+        return [.. kinds.Select(Screen)];
+    }
+
+    private static ConfigScreen Screen(KindInfo kind) => new(kind.Name, kind.Title, kind.Path,
+        [.. kind.Fields.Select(f => new FieldSpec(f.Name, Label(f.Name), f.Type switch
+        {
+            "integer" or "number" => "number",
+            "boolean" => "bool",
+            "list" => "list",
+            _ => "text",
+        }, f.Help, f.Default == "true"))],
+        ["name", .. kind.Columns], Ping: kind.Name == "outgoing_rest", Secret: kind.HasSecret, Jobs: kind.Name == "scheduler");
+
+    // url_path → "URL path", tls_verify → "TLS verify".
+    private static string Label(string field)
+    {
+        var words = field.Split('_').Select(w => w switch
+        {
+            "url" or "tls" or "cors" or "amqp" or "mq" or "json" or "id" => w.ToUpperInvariant(),
+            _ => w,
+        }).ToArray();
+        if (words[0].Length > 0 && char.IsLower(words[0][0])) words[0] = char.ToUpperInvariant(words[0][0]) + words[0][1..];
+        return string.Join(' ', words);
+    }
 }

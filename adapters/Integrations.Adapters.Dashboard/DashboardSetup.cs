@@ -42,6 +42,7 @@ public static class DashboardSetup
         services.AddAuthorization();
         services.AddAntiforgery();
         services.AddSingleton<AdminApiClient>();
+        services.AddSingleton<ConfigScreens>();
         services.AddScoped<BrowserClock>();
         // The packages' scripts and styles (MudBlazor's, Blazor's, Monaco's) come without compressed copies; they are
         // compressed when sent. Pages are not: they carry anti-forgery tokens, which compression could help guess.

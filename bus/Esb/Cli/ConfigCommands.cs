@@ -1,182 +1,55 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json.Nodes;
+using Integrations.Bus.Config;
 using Integrations.Bus.Edge;
 
 namespace Integrations.Esb.Cli;
 
 /// <summary>
-/// One command per kind of configuration object, each with the same verbs — list, show, create, update, delete —
-/// and the kind's own (change-secret, ping). Fields are given as key=value pairs or one JSON object, named as in the
-/// admin API and in YAML (snake_case).
+/// One command per kind of configuration object (<see cref="ConfigKinds"/>: named as the kind is, everywhere), each
+/// with the same verbs — list, show, create, update, delete — whose help lists the kind's fields, and the kind's own
+/// (change-secret, ping, run, publish). Fields are given as key=value pairs or one JSON object, named as in the admin
+/// API and in YAML (snake_case).
 /// </summary>
 internal static class ConfigCommands
 {
-    /// <summary>How <c>list</c> shows a kind: what its objects are called, and the few fields that say what each one is.</summary>
-    private sealed record Listing(string Plural, Column[] Columns);
-
     private static readonly Column Name = Column.Field("name");
-    private static readonly Column Active = Column.Field("is_active", "ACTIVE");
 
     public static IEnumerable<Command> Create()
     {
-        var security = Kind("security", "admin/security", "security definitions: API keys, Basic Auth, JWT, OAuth client credentials", """
-              name          the definition's name
-              type          apikey | basic_auth | jwt | oauth
-              header        apikey: the header carrying the key (default X-API-Key)
-              username      basic_auth: the user name;  realm: the realm named in the challenge
-              algorithm     jwt: HS256 (secret = shared key, 32+ bytes) | RS256 (secret = the issuer's public key, PEM)
-              issuer, audience   jwt: required issuer and audience, if any
-              token_url, client_id, scopes   oauth: the token endpoint and client (the secret is the client secret)
-              is_active     true | false
-            A new definition gets a random secret; set yours with: esb security change-secret NAME
-            """, "esb security create name=\"My API Key\" type=apikey",
-            new Listing("security definitions", [Name, Column.Field("type"), Column.Pairs("DETAILS", "header", "username", "realm", "algorithm", "issuer", "audience", "token_url", "client_id", "scopes"), Active]));
-        security.Subcommands.Add(ChangeSecret());
-
-        var outgoing = Kind("outgoing-rest", "admin/outgoing/rest", "outgoing REST connections: the systems services call by name", """
-              name          the connection's name, as services use it: ctx.Out.Rest["CRM"]
-              address       scheme, host and port: http://localhost:17010
-              url_path      /path/with/{placeholders} filled from the call's parameters; the rest go to the query string
-              data_format   json
-              timeout_seconds   per attempt (default 10)
-              security      a security definition (apikey, basic_auth, oauth), or leave out
-              tls_verify    true | false (default true)
-              retries       retries after a failure (default 2, for GET, HEAD, PUT, DELETE only)
-              retry_all_methods   true to retry POST and PATCH too
-              circuit_breaker     true | false (default true)
-              ping_method   HEAD (default; falls back to GET) | GET
-              is_active     true | false
-            """, "esb outgoing-rest create name=CRM address=http://localhost:17010 url_path=/tutorial/api/get-user data_format=json",
-            new Listing("outgoing REST connections", [Name, Column.Field("address"), Column.Field("url_path"), Column.Field("security", missing: "none"), Active]));
-        outgoing.Subcommands.Add(Ping());
-
-        var channel = Kind("channel-rest", "admin/channels/rest", "REST channels: URL paths on the channel port that invoke services", """
-              name          the channel's name
-              service       the service each call invokes
-              url_path      /path, unique in the cluster, with optional {param} segments
-              method        GET | POST | PUT | PATCH | DELETE …; leave out for any
-              data_format   json | form
-              security      a security definition (apikey, basic_auth, jwt), or leave out for none
-              timeout_seconds   how long a caller waits (default: the service's timeout)
-              rate_limit    calls per caller, e.g. 100/m (per s, m, h or d)
-              max_body_bytes    the largest body accepted (default 1048576)
-              cors_origins  origins browsers may call from, as JSON: ["https://app.example.com"]
-              is_active     true | false
-            """, "esb channel-rest create name=\"My REST Channel\" service=tutorial.get-user-details security=\"My API Key\" url_path=/tutorial/api/get-user-details data_format=json",
-            new Listing("REST channels", [Name, Column.Field("service"), Column.Field("url_path"), Column.Field("method", missing: "any"), Column.Field("security", missing: "none"), Active]));
-
-        var scheduler = Kind("scheduler", "admin/scheduler", "scheduled jobs: services run on a schedule, on one node of the cluster per run", """
-              name          the job's name
-              service       the service each run invokes
-              job_type      interval_based (default) | cron_style | one_time
-              weeks, days, hours, minutes, seconds   interval_based: the interval (they add up)
-              repeats       interval_based: how many runs in all (leave out to run forever)
-              cron          cron_style: minute hour day-of-month month day-of-week, e.g. "1 0 * * *", or @hourly, @daily…
-              time_zone     cron_style: an IANA zone such as Europe/Warsaw (default UTC)
-              start_date    when the first run is due, e.g. 2026-12-01T08:00:00Z (default: one interval from now)
-              after         instead of start_date: a delay from now, e.g. 30s, 20m, 2h, 1d (one_time jobs)
-              extra         the service's input on every run: key=value lines or a JSON object
-              misfire       what to do about runs missed while the cluster was down or the job paused:
-                            run_once (default) | skip | run_all
-              is_active     true | false (see also pause and resume)
-            """, "esb scheduler create name=\"Get user details every 10 s\" service=tutorial.get-user-details seconds=10",
-            new Listing("scheduled jobs", [Name, Column.Field("service"), new("SCHEDULE", Schedule), Active]));
-        scheduler.Subcommands.Add(JobAction("run", "run", "Run a job now, once, on whichever node takes it; the schedule is unchanged.", "asked for a run of '{0}' now; esb scheduler runs \"{0}\" shows it"));
-        scheduler.Subcommands.Add(JobAction("pause", "pause", "Pause a job: no runs until it is resumed.", "paused scheduler '{0}'"));
-        scheduler.Subcommands.Add(JobAction("resume", "resume", "Resume a paused job; runs it missed follow its misfire policy.", "resumed scheduler '{0}'"));
-        scheduler.Subcommands.Add(Runs());
-
-        var connectionAmqp = Kind("connection-amqp", "admin/connections/amqp", "connections to RabbitMQ brokers (AMQP 0-9-1), for AMQP channels and outgoing connections", """
-              name          the connection's name
-              address       amqp://host:5672/vhost or amqps://… (TLS); leave out for the backbone's broker
-              security      a basic_auth security definition with the broker's user and password
-              heartbeat_seconds   (default 30)
-              tls_verify    true | false (default true)
-              is_active     true | false
-            """, "esb connection-amqp create name=Partner address=amqp://mq.example.com:5672/orders security=\"Partner MQ\"",
-            new Listing("AMQP connections", [Name, Column.Field("address", missing: "the backbone's broker"), Column.Field("security", missing: "none"), Active]));
-        var channelAmqp = Kind("channel-amqp", "admin/channels/amqp", "AMQP channels: queues consumed into services", """
-              name          the channel's name
-              connection    a connection_amqp
-              queue         the queue consumed (declared durable when missing)
-              service       the service each message invokes (the body as input; ctx.Properties has the rest)
-              prefetch      messages each consumer holds at a time (default 10)
-              consumers     consumers on each edge node (default 1)
-              retries       tries again after a failure (5xx) before the dead-letter queue (default 2)
-              dead_letter_queue   where failed messages go with the reason (default <queue>.dead)
-              is_active     true | false
-            """, "esb channel-amqp create name=Orders connection=Backbone queue=orders.in service=orders.place",
-            new Listing("AMQP channels", [Name, Column.Field("connection"), Column.Field("queue"), Column.Field("service"), Active]));
-        var outgoingAmqp = Kind("outgoing-amqp", "admin/outgoing/amqp", "outgoing AMQP connections: services publish with ctx.Out.Amqp[\"NAME\"]", """
-              name          the connection's name, as services use it
-              connection    a connection_amqp
-              exchange      the exchange (default: the default exchange, where the routing key is a queue's name)
-              routing_key   the routing key when the service gives none
-              persistent    true | false (default true)
-              is_active     true | false
-            """, "esb outgoing-amqp create name=Invoices connection=Backbone routing_key=invoices.out",
-            new Listing("outgoing AMQP connections", [Name, Column.Field("connection"), Column.Field("exchange", missing: "(default)"), Column.Field("routing_key"), Active]));
-        var connectionMq = Kind("connection-mq", "admin/connections/mq", "connections to MQ brokers over AMQP 1.0 (IBM MQ, ActiveMQ, Artemis, Azure Service Bus, RabbitMQ's amqp1_0)", """
-              name          the connection's name
-              address       amqp://host:5672 or amqps://host:5671
-              security      a basic_auth security definition with the user and password
-              is_active     true | false
-            """, "esb connection-mq create name=Ledger address=amqp://mq.example.com:5672 security=\"Ledger MQ\"",
-            new Listing("MQ connections", [Name, Column.Field("address"), Column.Field("security", missing: "none"), Active]));
-        var channelMq = Kind("channel-mq", "admin/channels/mq", "MQ channels: AMQP 1.0 addresses received into services", """
-              name          the channel's name
-              connection    a connection_mq
-              address       the source: DEV.QUEUE.1 (IBM MQ), orders (Artemis, Service Bus), /queue/orders (RabbitMQ)
-              service       the service each message invokes
-              credit        messages held at a time (default 10)
-              retries       tries again after a failure (5xx) (default 2)
-              dead_letter_address   where failed messages go with the reason; leave out to reject them to the broker's dead-lettering
-              is_active     true | false
-            """, "esb channel-mq create name=Ledger connection=Ledger address=LEDGER.IN service=ledger.post",
-            new Listing("MQ channels", [Name, Column.Field("connection"), Column.Field("address"), Column.Field("service"), Active]));
-        var outgoingMq = Kind("outgoing-mq", "admin/outgoing/mq", "outgoing MQ connections: services send with ctx.Out.Mq[\"NAME\"]", """
-              name          the connection's name, as services use it
-              connection    a connection_mq
-              address       the target queue or topic
-              durable       true | false (default true)
-              is_active     true | false
-            """, "esb outgoing-mq create name=Ledger connection=Ledger address=LEDGER.OUT",
-            new Listing("outgoing MQ connections", [Name, Column.Field("connection"), Column.Field("address"), Active]));
-        var channelWebSocket = Kind("channel-websocket", "admin/channels/websocket", "WebSockets channels: paths where clients connect and invoke a service with JSON messages", """
-              name          the channel's name
-              service       the service each message {"id": "1", "input": {…}} invokes
-              url_path      /path on the channel port, unique
-              security      apikey, basic_auth or jwt, checked at the handshake (browsers: ?api_key=… or ?access_token=…)
-              max_message_bytes   (default 65536)
-              max_connections     on each node (default 1000)
-              idle_timeout_seconds  (default 300)
-              ping_seconds  keep-alive pings (default 30)
-              is_active     true | false
-            """, "esb channel-websocket create name=Orders service=orders.place url_path=/ws/orders security=\"My API Key\"",
-            new Listing("WebSockets channels", [Name, Column.Field("service"), Column.Field("url_path"), Column.Field("security", missing: "none"), Active]));
-        var topic = Kind("pubsub-topic", "admin/pubsub/topics", "publish/subscribe topics", """
-              name          the topic's name: letters, digits, '.', '_', '-'
-              security      apikey, basic_auth or jwt for REST publishers (POST /esb/pubsub/topic/NAME); leave out for none
-              is_active     true | false
-            """, "esb pubsub-topic create name=orders.placed",
-            new Listing("topics", [Name, Column.Field("security", missing: "none"), Active]));
-        topic.Subcommands.Add(Publish());
-        var subscription = Kind("pubsub-subscription", "admin/pubsub/subscriptions", "subscriptions to topics: every message delivered at least once, through a durable queue of its own", """
-              name          the subscription's name: letters, digits, '.', '_', '-' (its queue is esb.sub.<name>)
-              topic         the topic
-              deliver_to    service | amqp | rest | websocket
-              service       deliver_to service: the service invoked with each message
-              outgoing      deliver_to amqp: an outgoing_amqp; deliver_to rest: an outgoing_rest (each message POSTed)
-              retries       tries again after a failed delivery before esb.sub.<name>.dead (default 3)
-              is_active     true | false (while inactive, messages wait)
-            """, "esb pubsub-subscription create name=billing topic=orders.placed deliver_to=service service=billing.invoice",
-            new Listing("subscriptions", [Name, Column.Field("topic"), Column.Field("deliver_to"), new("TARGET", s => Column.Text(s["service"] ?? s["outgoing"])), Active]));
-        return [security, outgoing, channel, scheduler, connectionAmqp, channelAmqp, outgoingAmqp, connectionMq, channelMq, outgoingMq, channelWebSocket, topic, subscription];
+        foreach (var kind in ConfigKinds.Product().All)
+        {
+            var command = Kind(kind);
+            foreach (var own in Own(kind.Name)) command.Subcommands.Add(own);
+            yield return command;
+        }
     }
 
-    private static Command Kind(string name, string path, string what, string fields, string example, Listing listing)
+    // What a kind can do beyond list, show, create, update and delete.
+    private static IEnumerable<Command> Own(string kind) => kind switch
     {
+        "security" => [ChangeSecret()],
+        "outgoing_rest" => [Ping()],
+        "pubsub_topic" => [Publish()],
+        "scheduler" =>
+        [
+            JobAction("run", "run", "Run a job now, once, on whichever node takes it; the schedule is unchanged.", "asked for a run of '{0}' now; esb scheduler runs \"{0}\" shows it"),
+            JobAction("pause", "pause", "Pause a job: no runs until it is resumed.", "paused scheduler '{0}'"),
+            JobAction("resume", "resume", "Resume a paused job; runs it missed follow its misfire policy.", "resumed scheduler '{0}'"),
+            Runs(),
+        ],
+        _ => [],
+    };
+
+    private static Command Kind(ConfigKind kind)
+    {
+        var name = kind.Name;
+        var path = "admin" + kind.AdminPath;
+        var what = char.IsUpper(kind.Title[0]) && kind.Title.Length > 1 && char.IsLower(kind.Title[1]) ? char.ToLowerInvariant(kind.Title[0]) + kind.Title[1..] : kind.Title;
+        var fields = string.Join('\n', kind.Fields.Select(f => $"  {f.Name,-22}{f.Help}" + (f.Default is { } d and not "null" and not "[]" and not "\"\"" ? $" (default {d.Trim('"')})" : "")));
+        if (kind.HasSecret) fields += $"\nA new one gets a random secret; set yours with: esb {name} change-secret NAME";
+        var example = $"esb {name} create {kind.Example}";
         var command = new Command(name, $"Manage {what}.");
         var fieldsArgument = () => new Argument<string[]>("fields")
         {
@@ -185,22 +58,28 @@ internal static class ConfigCommands
         };
         var nameArgument = () => new Argument<string>("name") { Description = "The object's name." };
 
+        var references = kind.References.Select(r => r.Field).ToHashSet(StringComparer.Ordinal);
+        Column[] columns =
+        [
+            Name,
+            .. kind.Columns.Select(c => Column.Field(c, missing: references.Contains(c) ? "none" : "")),
+            .. kind.DescriptionColumn is { } header ? [Described(kind, header)] : Array.Empty<Column>(),
+            .. kind.Fields.Any(f => f.Name == "is_active") ? [Column.Field("is_active", "ACTIVE")] : Array.Empty<Column>(),
+        ];
         var json = AdminCommand.Json();
         command.Subcommands.Add(Verb("list", $"List the {what}: a table, or the admin API's JSON with --json.", [json], (admin, parse, ct) =>
-            Table.ListAsync(admin, path, $"{name} list", parse.GetValue(json), listing.Columns, $"no {listing.Plural} yet", ct)));
+            Table.ListAsync(admin, path, $"{name} list", parse.GetValue(json), columns, $"no {what} yet", ct)));
 
         var showName = nameArgument();
         command.Subcommands.Add(Verb("show", "Show one, by name.", [showName], (admin, parse, ct) =>
             Print(admin, HttpMethod.Get, $"{path}/{Escape(parse.GetValue(showName)!)}", null, $"{name} show", ct)));
 
-        // The kind as YAML and the admin API's answers name it: outgoing_rest.
-        var kind = name.Replace('-', '_');
         var createFields = fieldsArgument();
         var createJson = Stored();
         command.Subcommands.Add(Verb("create", $"Create one. Fields:\n{fields}\nExample:\n  {example}", [createFields, createJson], (admin, parse, ct) =>
             Fields(parse.GetValue(createFields)!, $"{name} create") is { } body
                 ? admin.ConfirmAsync(HttpMethod.Post, path, body, $"{name} create", parse.GetValue(createJson),
-                    created => $"created {kind} '{created?["name"]}'" + (kind == "security" ? $"; its secret is random: set yours with esb security change-secret \"{created?["name"]}\"" : ""), ct)
+                    created => $"created {name} '{created?["name"]}'" + (kind.HasSecret ? $"; its secret is random: set yours with esb {name} change-secret \"{created?["name"]}\"" : ""), ct)
                 : Task.FromResult(2)));
 
         var updateName = nameArgument();
@@ -210,18 +89,20 @@ internal static class ConfigCommands
             [updateName, updateFields, updateJson], (admin, parse, ct) =>
                 Fields(parse.GetValue(updateFields)!, $"{name} update") is { } body
                     ? admin.ConfirmAsync(HttpMethod.Put, $"{path}/{Escape(parse.GetValue(updateName)!)}", body, $"{name} update", parse.GetValue(updateJson),
-                        _ => $"updated {kind} '{parse.GetValue(updateName)}'", ct)
+                        _ => $"updated {name} '{parse.GetValue(updateName)}'", ct)
                     : Task.FromResult(2)));
 
         var deleteName = nameArgument();
         command.Subcommands.Add(Verb("delete", "Delete one, by name.", [deleteName], (admin, parse, ct) =>
             admin.ConfirmAsync(HttpMethod.Delete, $"{path}/{Escape(parse.GetValue(deleteName)!)}", null, $"{name} delete", json: false,
-                _ => $"deleted {kind} '{parse.GetValue(deleteName)}'", ct)));
+                _ => $"deleted {name} '{parse.GetValue(deleteName)}'", ct)));
         return command;
     }
 
-    private static Option<bool> Stored() => new("--json") { Description = "Print the object as the admin API stored it (JSON) instead of a line." };
+    private static Column Described(ConfigKind kind, string header) => new(header, row =>
+        ConfigJson.TryBind(kind.Type, row.AsObject(), out var value, out _) ? kind.Describe(value) ?? "" : "");
 
+    private static Option<bool> Stored() => new("--json") { Description = "Print the object as the admin API stored it (JSON) instead of a line." };
 
     private static Command ChangeSecret()
     {
@@ -321,17 +202,6 @@ internal static class ConfigCommands
         new("TIME", run => run["duration_ms"] is { } ms ? $"{ms.GetValue<double>():0.0} ms" : "", AlignRight: true),
         Column.Field("error"),
     ];
-
-    /// <summary>A job's schedule in a few words: every 1h 30m, cron 1 0 * * * (Europe/Warsaw), once at a date.</summary>
-    private static string Schedule(JsonNode job)
-    {
-        var type = job["job_type"]?.GetValue<string>();
-        if (type == "cron_style") return $"cron {job["cron"]}" + (job["time_zone"] is { } zone ? $" ({zone})" : "");
-        if (type == "one_time") return "once at " + Column.Local(job["start_date"], "yyyy-MM-dd HH:mm");
-        var every = string.Join(' ', new[] { ("weeks", "w"), ("days", "d"), ("hours", "h"), ("minutes", "m"), ("seconds", "s") }
-            .Where(unit => job[unit.Item1] is { } n && n.GetValue<int>() != 0).Select(unit => $"{job[unit.Item1]}{unit.Item2}"));
-        return $"every {every}" + (job["repeats"] is { } repeats ? $", {repeats} runs in all" : "");
-    }
 
     private static Command Verb(string name, string description, Symbol[] symbols, Func<AdminClient, ParseResult, CancellationToken, Task<int>> run) =>
         AdminCommand.Create(name, description, symbols, run);

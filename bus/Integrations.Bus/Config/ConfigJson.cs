@@ -12,17 +12,25 @@ namespace Integrations.Bus.Config;
 public static class ConfigJson
 {
     /// <summary>The options.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        // The CLI sends key=value fields as text: "5" binds to a number.
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        // Answers are read by people too: 'quotes' and <paths> stay as they are.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            RespectNullableAnnotations = true,
+            // The CLI sends key=value fields as text: "5" binds to a number.
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            // Answers are read by people too: 'quotes' and <paths> stay as they are.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        // The kinds read their fields from these options' metadata before anything is serialized.
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     /// <summary>Reads <paramref name="body"/> as a <paramref name="type"/>; on failure, the field that is wrong and why.</summary>
     public static bool TryBind(Type type, JsonObject body, out IConfigObject value, out FieldError? error)

@@ -53,6 +53,9 @@ public abstract class ConfigKind
     /// <summary>The fields that say what each object is, for lists (the name comes first anyway).</summary>
     public IReadOnlyList<string> Columns { get; private protected set; } = [];
 
+    /// <summary>The heading of the few words <see cref="Describe"/> gives for each object in lists; null when it gives none.</summary>
+    public string? DescriptionColumn { get; private protected set; }
+
     /// <summary>Whether objects of this kind keep a secret, set apart from their fields (<c>change-secret</c>).</summary>
     public virtual bool HasSecret => false;
 
@@ -119,6 +122,9 @@ public abstract class ConfigKind<T> : ConfigKind where T : class, IConfigObject,
 
     /// <summary>The fields that say what each object is, for lists.</summary>
     protected void ListWith(params string[] fields) => Columns = fields;
+
+    /// <summary>Lists show <see cref="Describe(T)"/> too, under <paramref name="header"/>.</summary>
+    protected void DescribeAs(string header) => DescriptionColumn = header;
 
     /// <summary>Declares that <paramref name="field"/> names an object of kind <typeparamref name="TTarget"/>.</summary>
     /// <param name="field">The field's name.</param>

@@ -17,7 +17,13 @@ internal static partial class FieldDocs
     public static string Of(PropertyInfo property)
     {
         var docs = Files.GetOrAdd(property.DeclaringType!.Assembly, Read);
-        return docs.TryGetValue($"P:{property.DeclaringType.FullName}.{property.Name}", out var text) ? text : "";
+        if (docs.TryGetValue($"P:{property.DeclaringType.FullName}.{property.Name}", out var text) && text.Length > 0) return text;
+        // <inheritdoc />: the interface's word for it (a name "unique within its kind").
+        foreach (var contract in property.DeclaringType.GetInterfaces())
+            if (contract.GetProperty(property.Name) is { } inherited && inherited.DeclaringType is { } declaring
+                && Files.GetOrAdd(declaring.Assembly, Read).TryGetValue($"P:{declaring.FullName}.{property.Name}", out var own))
+                return own;
+        return "";
     }
 
     private static IReadOnlyDictionary<string, string> Read(Assembly assembly)

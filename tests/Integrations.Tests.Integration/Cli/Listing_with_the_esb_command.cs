@@ -112,7 +112,7 @@ public sealed class Listing_with_the_esb_command(Servers servers)
         await node.CreateAsync("/admin/outgoing/rest", """{"name": "Billing", "address": "http://billing.example.com:8080", "url_path": "/balance", "is_active": false}""");
         var cli = EsbCli.For(node);
 
-        var table = await cli.RunAsync("outgoing-rest", "list");
+        var table = await cli.RunAsync("outgoing_rest", "list");
 
         Assert.True(table.ExitCode == 0, table.ToString());
         AssertHeader(table, "NAME", "ADDRESS", "URL_PATH", "SECURITY", "ACTIVE");
@@ -121,14 +121,14 @@ public sealed class Listing_with_the_esb_command(Servers servers)
         Assert.Matches(@"^CRM\s+http://localhost:1\s+/users/\{id\}\s+CRM key\s+yes$", Row(table, "CRM"));
         Assert.Matches(@"^Billing\s+http://billing\.example\.com:8080\s+/balance\s+none\s+no$", Row(table, "Billing"));
 
-        var json = await cli.RunAsync("outgoing-rest", "list", "--json");
+        var json = await cli.RunAsync("outgoing_rest", "list", "--json");
         Assert.True(json.ExitCode == 0, json.ToString());
         Assert.Equal(["Billing", "CRM"], JsonNode.Parse(json.Out)!.AsArray().Select(o => (string?)o!["name"]).Order(StringComparer.Ordinal));
 
-        var empty = await cli.RunAsync("channel-rest", "list");
+        var empty = await cli.RunAsync("channel_rest", "list");
         Assert.True(empty.ExitCode == 0, empty.ToString());
         Assert.Equal(["no REST channels yet"], empty.OutLines);
-        var emptyJson = await cli.RunAsync("channel-rest", "list", "--json");
+        var emptyJson = await cli.RunAsync("channel_rest", "list", "--json");
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(emptyJson.Out).RootElement.ValueKind);
         Assert.Equal(0, JsonDocument.Parse(emptyJson.Out).RootElement.GetArrayLength());
     }

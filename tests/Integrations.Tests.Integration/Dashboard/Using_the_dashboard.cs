@@ -81,7 +81,7 @@ public sealed class Using_the_dashboard(Servers servers)
         await LogInAsync(page, node);
 
         // Connections → Outgoing → REST: CRM and Billing, each pinged green; a bad address is refused beside its field.
-        await OpenAsync(page, node, "outgoing-rest");
+        await OpenAsync(page, node, "outgoing_rest");
         await CreateAsync(page, ("name", "CRM"), ("address", "not an address"), ("url_path", "/tutorial/api/get-user"));
         await page.Locator(".mud-input-helper-text.mud-input-error", new() { HasTextString = "is not an http:// or https:// address" }).WaitForAsync();
         await Screenshot(page, "10-outgoing-refused");
@@ -119,7 +119,7 @@ public sealed class Using_the_dashboard(Servers servers)
         await Screenshot(page, "12-api-key");
 
         // Channels → REST, then the channel answers over HTTP with that key.
-        await OpenAsync(page, node, "channels-rest");
+        await OpenAsync(page, node, "channel_rest");
         await CreateAsync(page, ("name", "My REST Channel"), ("service", "tutorial.get-user-details"), ("url_path", "/tutorial/api/get-user-details"), ("security", "My API Key"));
         await page.Locator("#message", new() { HasTextString = "created" }).WaitForAsync();
         var call = new HttpRequestMessage(HttpMethod.Get, "/tutorial/api/get-user-details");

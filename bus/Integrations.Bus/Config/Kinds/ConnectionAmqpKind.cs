@@ -7,7 +7,8 @@ internal sealed class ConnectionAmqpKind : ConfigKind<ConnectionAmqp>
 {
     public ConnectionAmqpKind() : base(20, "AMQP connections", "/connections/amqp", "name=Partner address=amqp://mq.example.com:5672/orders security=\"Partner MQ\"")
     {
-        ListWith("address", "security");
+        ListWith("security");
+        DescribeAs("BROKER");
         Refers<SecurityDefinition>("security", c => c.Security, refuse: BrokerLogin);
     }
 
@@ -15,7 +16,7 @@ internal sealed class ConnectionAmqpKind : ConfigKind<ConnectionAmqp>
     internal static string? BrokerLogin(SecurityDefinition d) =>
         d.Type == SecurityDefinition.BasicAuth ? null : $"is {d.Type}; a broker's user and password are a basic_auth definition";
 
-    protected override string? Describe(ConnectionAmqp c) => c.Address is null ? "the backbone's broker" : null;
+    protected override string? Describe(ConnectionAmqp c) => c.Address ?? "the backbone's broker";
 
     protected override void Check(ConnectionAmqp c, ConfigRules rules, List<FieldError> errors)
     {

@@ -8,6 +8,7 @@ internal sealed class PubSubSubscriptionKind : ConfigKind<PubSubSubscription>
     public PubSubSubscriptionKind() : base(51, "Subscriptions", "/pubsub/subscriptions", "name=greeter topic=orders.placed deliver_to=service service=demo.hello")
     {
         ListWith("topic", "deliver_to");
+        DescribeAs("TARGET");
         Refers<PubSubTopic>("topic", p => p.Topic, required: true);
         RefersToService("service", p => p.Service, when: p => p.DeliverTo == PubSubSubscription.ToService);
         Refers<OutgoingAmqp>("outgoing", p => p.Outgoing, required: true, when: p => p.DeliverTo == PubSubSubscription.ToAmqp);

@@ -10,6 +10,7 @@ internal sealed class ScheduledJobKind : ConfigKind<ScheduledJob>
     public ScheduledJobKind() : base(60, "Scheduler", "/scheduler", "name=\"Get user details every 10 s\" service=tutorial.get-user-details seconds=10")
     {
         ListWith("service");
+        DescribeAs("SCHEDULE");
         RefersToService("service", j => j.Service);
     }
 

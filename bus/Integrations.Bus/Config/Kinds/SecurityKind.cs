@@ -9,6 +9,7 @@ internal sealed partial class SecurityKind : ConfigKind<SecurityDefinition>
     public SecurityKind() : base(10, "Security definitions", "/security", "name=\"My API Key\" type=apikey", singular: "security definition")
     {
         ListWith("type");
+        DescribeAs("DETAILS");
     }
 
     public override bool HasSecret => true;
