@@ -15,7 +15,11 @@ internal static class EnvironmentCommands
     private static Command Export()
     {
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file (and deployed services' sources to services/ beside it) instead of standard output." };
-        var types = new Option<string[]>("--include-type") { Description = "Only these kinds: security, outgoing_rest, channel_rest, scheduler, service_settings, services.", AllowMultipleArgumentsPerToken = true };
+        var types = new Option<string[]>("--include-type")
+        {
+            Description = $"Only these kinds: {string.Join(", ", Integrations.Bus.Config.ConfigKinds.Product().Names)}, or services.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var names = new Option<string[]>("--include-name") { Description = "Only objects with these names.", AllowMultipleArgumentsPerToken = true };
         var admin = new AdminOptions();
         var command = new Command("export", """
