@@ -10,6 +10,8 @@ using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Bus.Node;
 using Integrations.Bus.Outgoing;
+using Integrations.Bus.Transports.Amqp;
+using Integrations.Bus.Transports.Mq;
 using Integrations.Config;
 using Integrations.Messages;
 using Microsoft.Extensions.Hosting;

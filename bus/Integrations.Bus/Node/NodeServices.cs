@@ -3,6 +3,8 @@ using Integrations.Bus.Config;
 using Integrations.Bus.Deployment;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Outgoing;
+using Integrations.Bus.Transports.Amqp;
+using Integrations.Bus.Transports.Mq;
 using Integrations.Bus.Scheduling;
 using Integrations.Bus.Security;
 using Integrations.Bus.Services;

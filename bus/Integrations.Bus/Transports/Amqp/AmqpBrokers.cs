@@ -9,7 +9,7 @@ using Integrations.Config;
 using RabbitMQ.Client;
 using Serilog;
 
-namespace Integrations.Bus.Outgoing;
+namespace Integrations.Bus.Transports.Amqp;
 
 /// <summary>
 /// Connections to the brokers named by <see cref="ConnectionAmqp"/> objects, one per definition on each node, made
@@ -135,90 +135,4 @@ public sealed class AmqpBrokers : IAsyncDisposable
         foreach (var (name, entry) in _connections) await CloseAsync(name, entry.Connection).ConfigureAwait(false);
         _connections.Clear();
     }
-}
-
-/// <summary>Publishes for services on outgoing AMQP connections, each message confirmed by the broker.</summary>
-public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger log)
-{
-    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.General);
-    private readonly ConcurrentDictionary<IConnection, (SemaphoreSlim Gate, IChannel Channel)> _channels = new();
-    private readonly ILogger _log = log.ForContext("SourceContext", "amqp-out");
-
-    /// <summary>Publishes <paramref name="message"/> on the outgoing connection <paramref name="name"/>.</summary>
-    /// <exception cref="OutgoingCallException">Unknown or inactive connection, broker unreachable, or the message refused (502).</exception>
-    public async Task PublishAsync(string name, AmqpMessage message, ServiceContext context)
-    {
-        var outgoing = view.Find<OutgoingAmqp>(name)
-            ?? throw new ServiceException(500, $"no outgoing AMQP connection named '{name}'; create it first (esb outgoing-amqp create name={name} …)");
-        if (!outgoing.IsActive) throw new OutgoingCallException(name, "the connection is inactive");
-        var body = message.Body switch
-        {
-            null => [],
-            string text => Encoding.UTF8.GetBytes(text),
-            var other => JsonSerializer.SerializeToUtf8Bytes(other, other.GetType(), BodyJson),
-        };
-        var headers = new Dictionary<string, object?> { ["esb-cid"] = context.Cid };
-        if (message.Headers is not null) foreach (var (key, value) in message.Headers) headers[key] = value;
-        var properties = new BasicProperties
-        {
-            ContentType = "application/json",
-            DeliveryMode = outgoing.Persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
-            MessageId = message.MessageId ?? Guid.NewGuid().ToString("N"),
-            CorrelationId = message.CorrelationId,
-            Headers = headers,
-        };
-        var routingKey = message.RoutingKey ?? outgoing.RoutingKey;
-        var log = _log.ForContext("Cid", context.Cid);
-        log.Information("AMQP out → cid={Cid}; name:{Name}; exchange={Exchange}; routing-key={RoutingKey}; len={Length}",
-            context.Cid, name, outgoing.Exchange.Length == 0 ? "(default)" : outgoing.Exchange, routingKey, body.Length);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            var connection = await brokers.ConnectAsync(outgoing.Connection, context.Cancellation).ConfigureAwait(false);
-            var (gate, channel) = await ChannelAsync(connection, context.Cancellation).ConfigureAwait(false);
-            await gate.WaitAsync(context.Cancellation).ConfigureAwait(false);
-            try
-            {
-                await channel.BasicPublishAsync(outgoing.Exchange, routingKey, mandatory: true, properties, body, context.Cancellation).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-        catch (RabbitMQ.Client.Exceptions.PublishReturnException)
-        {
-            throw new OutgoingCallException(name, $"the broker could not route the message (exchange '{outgoing.Exchange}', routing key '{routingKey}'): no queue is bound for it");
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not ServiceException)
-        {
-            var reason = AmqpBrokers.Explain(e);
-            log.Warning("AMQP out ← cid={Cid}; {Name} failed: {Reason}", context.Cid, name, reason);
-            throw new OutgoingCallException(name, reason);
-        }
-        log.Information("AMQP out ← cid={Cid}; confirmed time={Time:0.###}ms", context.Cid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-    }
-
-    private async Task<(SemaphoreSlim, IChannel)> ChannelAsync(IConnection connection, CancellationToken cancellation)
-    {
-        if (_channels.TryGetValue(connection, out var existing) && existing.Channel.IsOpen) return existing;
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation)
-            .ConfigureAwait(false);
-        var entry = (new SemaphoreSlim(1, 1), channel);
-        _channels[connection] = entry;
-        return entry;
-    }
-}
-
-/// <summary>The outgoing connections services use (<c>ctx.Out</c>): REST, AMQP and MQ.</summary>
-public sealed class OutgoingConnections(RestConnections rest, AmqpOutgoing amqp, MqOutgoing mq) : IOutgoingConnections
-{
-    /// <inheritdoc />
-    public Task<RestResponse> SendRestAsync(string name, RestRequest request, ServiceContext context) => rest.SendRestAsync(name, request, context);
-
-    /// <inheritdoc />
-    public Task PublishAmqpAsync(string name, AmqpMessage message, ServiceContext context) => amqp.PublishAsync(name, message, context);
-
-    /// <inheritdoc />
-    public Task SendMqAsync(string name, AmqpMessage message, ServiceContext context) => mq.SendAsync(name, message, context);
 }

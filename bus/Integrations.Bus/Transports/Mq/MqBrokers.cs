@@ -9,7 +9,7 @@ using Integrations.Bus.Security;
 using Integrations.Config;
 using Serilog;
 
-namespace Integrations.Bus.Outgoing;
+namespace Integrations.Bus.Transports.Mq;
 
 /// <summary>
 /// AMQP 1.0 connections (AMQPNetLite) to the brokers named by <see cref="ConnectionMq"/> objects, one per definition
@@ -89,69 +89,4 @@ public sealed class MqBrokers : IAsyncDisposable
                 await entry.Connection.Value.Result.CloseAsync().ConfigureAwait(false);
         _connections.Clear();
     }
-}
-
-/// <summary>Sends for services on outgoing MQ connections; a send returns once the broker accepted the message.</summary>
-public sealed class MqOutgoing(ConfigView view, MqBrokers brokers, ILogger log)
-{
-    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.General);
-    private readonly ConcurrentDictionary<(Connection, string), SenderLink> _senders = new();
-    private readonly ILogger _log = log.ForContext("SourceContext", "mq-out");
-
-    /// <summary>Sends <paramref name="message"/> on the outgoing connection <paramref name="name"/>.</summary>
-    /// <exception cref="OutgoingCallException">Unknown or inactive connection, broker unreachable, or the message refused (502).</exception>
-    public async Task SendAsync(string name, AmqpMessage message, ServiceContext context)
-    {
-        var outgoing = view.Find<OutgoingMq>(name)
-            ?? throw new ServiceException(500, $"no outgoing MQ connection named '{name}'; create it first (esb outgoing-mq create name={name} …)");
-        if (!outgoing.IsActive) throw new OutgoingCallException(name, "the connection is inactive");
-        var body = message.Body switch
-        {
-            null => [],
-            string text => Encoding.UTF8.GetBytes(text),
-            var other => JsonSerializer.SerializeToUtf8Bytes(other, other.GetType(), BodyJson),
-        };
-        var amqp = MqMessages.Create(body, message.MessageId ?? Guid.NewGuid().ToString("N"), message.CorrelationId, outgoing.Durable);
-        amqp.ApplicationProperties["esb-cid"] = context.Cid;
-        if (message.Headers is not null) foreach (var (key, value) in message.Headers) amqp.ApplicationProperties[key] = value;
-        var log = _log.ForContext("Cid", context.Cid);
-        log.Information("MQ out → cid={Cid}; name:{Name}; address={Address}; len={Length}", context.Cid, name, outgoing.Address, body.Length);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            var connection = await brokers.ConnectAsync(outgoing.Connection).ConfigureAwait(false);
-            var sender = _senders.AddOrUpdate((connection, outgoing.Address),
-                key => new SenderLink(new Session(key.Item1), "esb-out-" + name, key.Item2),
-                (key, existing) => existing.IsClosed ? new SenderLink(new Session(key.Item1), "esb-out-" + name, key.Item2) : existing);
-            await sender.SendAsync(amqp).WaitAsync(TimeSpan.FromSeconds(30), context.Cancellation).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not ServiceException)
-        {
-            log.Warning("MQ out ← cid={Cid}; {Name} failed: {Reason}", context.Cid, name, e.Message);
-            throw new OutgoingCallException(name, e is TimeoutException ? "the broker did not accept the message within 30 s" : e.Message);
-        }
-        log.Information("MQ out ← cid={Cid}; accepted time={Time:0.###}ms", context.Cid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-    }
-}
-
-/// <summary>AMQP 1.0 messages as the node sends and reads them: bodies are binary data sections, so bytes arrive as bytes.</summary>
-public static class MqMessages
-{
-    /// <summary>A message with <paramref name="body"/> as one data section.</summary>
-    public static Message Create(byte[] body, string? messageId, string? correlationId, bool durable) => new()
-    {
-        BodySection = new Data { Binary = body },
-        Header = new Header { Durable = durable },
-        Properties = new Properties { MessageId = messageId, CorrelationId = correlationId, ContentType = "application/json" },
-        ApplicationProperties = new ApplicationProperties(),
-    };
-
-    /// <summary>The body's text, whatever section carries it.</summary>
-    public static string Text(Message message) => message.Body switch
-    {
-        null => "",
-        byte[] bytes => Encoding.UTF8.GetString(bytes),
-        string text => text,
-        var other => JsonSerializer.Serialize(other),
-    };
 }

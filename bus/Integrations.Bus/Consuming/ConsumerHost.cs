@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Polly;
+using Polly.Retry;
+using Serilog;
+
+namespace Integrations.Bus.Consuming;
+
+/// <summary>
+/// The one lifecycle of every consuming endpoint — AMQP and MQ channels, subscriptions, service queues: it keeps the
+/// endpoints that should run (<see cref="Wanted"/>) listening, starts, stops and restarts them as what decides them
+/// changes, listens again with exponential back-off and jitter when a transport cannot connect or its broker closes
+/// a listener, and on stop takes no new message and lets those it holds finish. Subclasses name the endpoints, open
+/// a transport's listener (connect, receive, settle) and handle a message.
+/// </summary>
+/// <typeparam name="TEndpoint">What decides an endpoint: compared by <see cref="Fingerprint"/> to know when it changed.</typeparam>
+public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoint : notnull
+{
+    private readonly Channel<string?> _pending = Channel.CreateUnbounded<string?>();
+    private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
+    private readonly ResiliencePipeline _backoff;
+    private int _inFlight;
+    private volatile bool _draining;
+
+    /// <param name="log">The log, with this kind of endpoint's source.</param>
+    protected ConsumerHost(ILogger log)
+    {
+        Log = log;
+        _backoff = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = RetryDelay,
+            MaxDelay = TimeSpan.FromSeconds(30),
+            MaxRetryAttempts = int.MaxValue,
+        }).Build();
+    }
+
+    /// <summary>The first wait before listening again; each next one doubles, with jitter, up to 30 s.</summary>
+    public static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The log.</summary>
+    protected ILogger Log { get; }
+
+    /// <summary>Signalled when the node stops.</summary>
+    protected CancellationToken Stopping { get; private set; }
+
+    /// <summary>The endpoints that should be listening now, by name.</summary>
+    protected abstract IReadOnlyDictionary<string, TEndpoint> Wanted();
+
+    /// <summary>What decides <paramref name="endpoint"/>: when it changes, the endpoint is restarted.</summary>
+    protected abstract string Fingerprint(TEndpoint endpoint);
+
+    /// <summary>Opens the transport's listener for <paramref name="endpoint"/>, delivering to <paramref name="handler"/>.</summary>
+    protected abstract Task<IListener> ListenAsync(string name, TEndpoint endpoint, InboundHandler handler, CancellationToken cancellation);
+
+    /// <summary>Handles one message of <paramref name="endpoint"/>, settling it.</summary>
+    protected abstract Task HandleAsync(string name, TEndpoint endpoint, IInbound message);
+
+    /// <summary>Says an endpoint is listening (once, each time it starts).</summary>
+    protected abstract void Started(string name, TEndpoint endpoint);
+
+    /// <summary>Says an endpoint stopped.</summary>
+    protected virtual void Stopped(string name, TEndpoint endpoint) { }
+
+    /// <summary>Says why an endpoint cannot listen, before the next try.</summary>
+    protected abstract void Failed(string name, TEndpoint endpoint, Exception error, TimeSpan retryIn);
+
+    /// <summary>Looks again at the endpoint <paramref name="name"/>: starts, stops or restarts it as <see cref="Wanted"/> says.</summary>
+    protected void Reconcile(string name) => _pending.Writer.TryWrite(name);
+
+    /// <summary>Looks again at every endpoint.</summary>
+    protected void ReconcileAll() => _pending.Writer.TryWrite(null);
+
+    /// <summary>How many messages this host's endpoints hold now.</summary>
+    protected int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Whether the endpoint is listening now.</summary>
+    public bool IsListening(string name) => _running.TryGetValue(name, out var running) && running.Listener?.IsListening == true;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Stopping = stoppingToken;
+        ReconcileAll();
+        try
+        {
+            await foreach (var name in _pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var wanted = Wanted();
+                foreach (var one in name is null ? wanted.Keys.Union(_running.Keys).ToList() : [name])
+                    await ReconcileOneAsync(one, wanted.TryGetValue(one, out var endpoint) ? endpoint : default).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The node is stopping.
+        }
+    }
+
+    private async Task ReconcileOneAsync(string name, TEndpoint? wanted)
+    {
+        var fingerprint = wanted is null ? null : Fingerprint(wanted);
+        if (_running.TryGetValue(name, out var running))
+        {
+            if (fingerprint is not null && running.Fingerprint == fingerprint && !running.Lost) return;
+            await StopAsync(name, running).ConfigureAwait(false);
+        }
+        if (wanted is null) return;
+        var starting = new Running(fingerprint!, wanted, CancellationTokenSource.CreateLinkedTokenSource(Stopping));
+        _running[name] = starting;
+        _ = Task.Run(() => StartAsync(name, starting), CancellationToken.None);
+    }
+
+    // Listens, trying again with back-off until it can or the endpoint is no longer wanted as it was.
+    private async Task StartAsync(string name, Running running)
+    {
+        try
+        {
+            var attempt = 0;
+            var listener = await _backoff.ExecuteAsync(async cancellation =>
+            {
+                try
+                {
+                    return await ListenAsync(name, running.Endpoint, message => DispatchAsync(name, running.Endpoint, message), cancellation).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Failed(name, running.Endpoint, e, RetryDelay * Math.Pow(2, Math.Min(attempt++, 5)));
+                    throw;
+                }
+            }, running.Cancellation.Token).ConfigureAwait(false);
+            if (running.Cancellation.IsCancellationRequested)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            running.Listener = listener;
+            listener.Lost += reason =>
+            {
+                if (_draining || running.Cancellation.IsCancellationRequested) return;
+                Log.Warning("{Endpoint}: the broker stopped delivering ({Reason}); listening again", name, reason);
+                running.Lost = true;
+                Reconcile(name);
+            };
+            Started(name, running.Endpoint);
+        }
+        catch (OperationCanceledException)
+        {
+            // No longer wanted, or the node is stopping.
+        }
+    }
+
+    private async Task DispatchAsync(string name, TEndpoint endpoint, IInbound message)
+    {
+        if (_draining)
+        {
+            await message.DeferAsync().ConfigureAwait(false);
+            return;
+        }
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await HandleAsync(name, endpoint, message).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Not settled: the broker gives it again.
+            Log.Error(e, "{Endpoint}: a message could not be handled; it goes back to the broker", name);
+            try
+            {
+                await message.DeferAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The listener is gone: the broker gives it again anyway.
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task StopAsync(string name, Running running)
+    {
+        _running.TryRemove(new KeyValuePair<string, Running>(name, running));
+        await running.Cancellation.CancelAsync().ConfigureAwait(false);
+        if (running.Listener is { } listener)
+        {
+            try
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Log.Debug(e, "{Endpoint}: closing its listener failed", name);
+            }
+            if (!running.Lost) Stopped(name, running.Endpoint);
+        }
+    }
+
+    /// <summary>Drains: no new message is taken, those held finish (for up to 10 s), then every listener closes.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _draining = true;
+        foreach (var running in _running.Values)
+            if (running.Listener is { } listener)
+                try
+                {
+                    await listener.StopReceivingAsync().ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    Log.Debug(e, "Stopping a listener failed");
+                }
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (InFlight > 0 && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (name, running) in _running.ToList()) await StopAsync(name, running).ConfigureAwait(false);
+    }
+
+    private sealed class Running(string fingerprint, TEndpoint endpoint, CancellationTokenSource cancellation)
+    {
+        public string Fingerprint { get; } = fingerprint;
+        public TEndpoint Endpoint { get; } = endpoint;
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+        public IListener? Listener { get; set; }
+        public volatile bool Lost;
+    }
+}

@@ -1,0 +1,48 @@
+namespace Integrations.Bus.Consuming;
+
+/// <summary>
+/// What every consuming endpoint does about a message that fails: try again (a failure the receiver may get over —
+/// a 5xx, or any failed delivery elsewhere) after a back-off that doubles, with jitter; give up at once on a refusal
+/// (4xx); after the last try, dead-letter it with the reason. One policy, so channels and subscriptions agree.
+/// </summary>
+public static class DeliveryPolicy
+{
+    /// <summary>The first wait before a try again; each next one doubles (with ±25 % jitter), up to <see cref="LongestWait"/>.</summary>
+    public static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest wait between two tries.</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>The wait before try number <paramref name="retry"/> (1 for the first try again).</summary>
+    public static TimeSpan Wait(int retry)
+    {
+        var doubled = FirstWait.TotalMilliseconds * Math.Pow(2, Math.Max(0, retry - 1));
+        var jitter = 0.75 + Random.Shared.NextDouble() * 0.5;
+        return TimeSpan.FromMilliseconds(Math.Min(LongestWait.TotalMilliseconds, doubled) * jitter);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it succeeds, refuses, or has been tried <paramref name="retries"/> times more;
+    /// the last result and how many tries it took. Stops trying when <paramref name="stopping"/> is signalled.
+    /// </summary>
+    public static async Task<(ServiceResult Result, int Attempts)> RunAsync(Func<Task<ServiceResult>> attempt, int retries, Action<ServiceResult, int>? retrying,
+        CancellationToken stopping)
+    {
+        var tries = 0;
+        while (true)
+        {
+            var result = await attempt().ConfigureAwait(false);
+            tries++;
+            if (result.Status < 500 || tries > retries || stopping.IsCancellationRequested) return (result, tries);
+            retrying?.Invoke(result, tries);
+            try
+            {
+                await Task.Delay(Wait(tries), stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return (result, tries);
+            }
+        }
+    }
+}
