@@ -9,14 +9,75 @@ namespace Integrations.Bus.Backbone;
 /// How calls and answers look on RabbitMQ: the body is the input (or the output) as UTF-8 JSON, passed through as
 /// it is; everything else travels in headers. One serialization, no envelope to parse.
 /// </summary>
-internal static class Wire
+public static class Wire
 {
+    /// <summary>RabbitMQ's direct reply-to pseudo-queue.</summary>
     public const string DirectReplyTo = "amq.rabbitmq.reply-to";
-    private const string Service = "esb-service", Cid = "esb-cid", Channel = "esb-channel", Caller = "esb-caller",
-        Deadline = "esb-deadline", Status = "esb-status", Error = "esb-error", Headers = "esb-headers",
+
+    /// <summary>The header every message of the platform carries its cid in, across every transport.</summary>
+    public const string Cid = "esb-cid";
+    /// <summary>A result's status (200, 404, 500…).</summary>
+    public const string Status = "esb-status";
+    /// <summary>Why a call failed, or why a message was given up on.</summary>
+    public const string Error = "esb-error";
+    /// <summary>How many times a dead-lettered message was tried.</summary>
+    public const string Attempts = "esb-attempts";
+    /// <summary>When a message was given up on (ISO 8601).</summary>
+    public const string FailedAt = "esb-failed-at";
+    /// <summary>What gave a message up: the channel's or the subscription's name.</summary>
+    public const string Source = "esb-source";
+    /// <summary>An AMQP message's routing key, kept on its dead-letter copy so it can be sent again where it came from.</summary>
+    public const string RoutingKey = "esb-routing-key";
+    /// <summary>The topic a pub/sub message was published to.</summary>
+    public const string Topic = "esb-topic";
+
+    private const string Service = "esb-service", Channel = "esb-channel", Caller = "esb-caller",
+        Deadline = "esb-deadline", Headers = "esb-headers",
         ReportTo = "esb-report-to", Properties = "esb-properties", Started = "esb-started", DurationUs = "esb-duration-us";
 
-    public static BasicProperties CallProperties(InvokeService call, bool waiting, string? correlationId)
+    /// <summary>
+    /// A message body as a service's input: a JSON object as it is; anything else (a list, a number, text that is not
+    /// JSON) as <c>{"body": …}</c>; nothing as <c>{}</c>.
+    /// </summary>
+    public static string AsInput(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty) return "{}";
+        var text = Encoding.UTF8.GetString(body);
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(text);
+            return node is System.Text.Json.Nodes.JsonObject ? text : new System.Text.Json.Nodes.JsonObject { ["body"] = node }.ToJsonString();
+        }
+        catch (JsonException)
+        {
+            return new System.Text.Json.Nodes.JsonObject { ["body"] = text }.ToJsonString();
+        }
+    }
+
+    /// <summary>The headers of a message given up on: what it carried, and why, when and by what it was given up.</summary>
+    public static Dictionary<string, object?> DeadLetterHeaders(IEnumerable<KeyValuePair<string, object?>>? original, Consuming.DeadLetter letter)
+    {
+        var headers = original is null ? new Dictionary<string, object?>(StringComparer.Ordinal) : new Dictionary<string, object?>(original, StringComparer.Ordinal);
+        headers[Cid] = letter.Cid;
+        headers[Status] = letter.Status;
+        headers[Error] = letter.Error;
+        headers[Source] = letter.Source;
+        headers[Attempts] = letter.Attempts;
+        headers[FailedAt] = letter.FailedAt.ToString("O", CultureInfo.InvariantCulture);
+        return headers;
+    }
+
+    /// <summary>A header's text, whatever the client made of it (RabbitMQ.Client gives strings as bytes).</summary>
+    public static string? Text(IDictionary<string, object?>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var value) ? value switch
+        {
+            byte[] bytes => Encoding.UTF8.GetString(bytes),
+            string text => text,
+            null => null,
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+        } : null;
+
+    internal static BasicProperties CallProperties(InvokeService call, bool waiting, string? correlationId)
     {
         var headers = new Dictionary<string, object?>(5)
         {
@@ -46,7 +107,7 @@ internal static class Wire
         return properties;
     }
 
-    public static InvokeService ReadCall(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    internal static InvokeService ReadCall(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var headers = properties.Headers;
         return new InvokeService
@@ -63,7 +124,7 @@ internal static class Wire
     }
 
     /// <summary>The outcome of a call nobody waited for, for the queue it named (<see cref="InvokeService.ReportTo"/>).</summary>
-    public static (BasicProperties Properties, byte[] Body) Report(InvokeService call, ServiceResult result, DateTimeOffset started, TimeSpan duration)
+    internal static (BasicProperties Properties, byte[] Body) Report(InvokeService call, ServiceResult result, DateTimeOffset started, TimeSpan duration)
     {
         var (properties, body) = Answer(result, null);
         properties.DeliveryMode = DeliveryModes.Persistent;
@@ -77,7 +138,7 @@ internal static class Wire
     }
 
     /// <summary>Reads a report made by <see cref="Report"/>: the result, when the service started, and how long it ran.</summary>
-    public static (ServiceResult Result, DateTimeOffset? Started, TimeSpan? Duration) ReadReport(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    internal static (ServiceResult Result, DateTimeOffset? Started, TimeSpan? Duration) ReadReport(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var headers = properties.Headers;
         var started = headers is not null && headers.TryGetValue(Started, out var s) && s is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
@@ -85,7 +146,7 @@ internal static class Wire
         return (ReadAnswer(properties, body), started, duration);
     }
 
-    public static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId)
+    internal static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId)
     {
         var headers = new Dictionary<string, object?>(3) { [Status] = result.Status, [Cid] = result.Cid };
         if (result.Headers is { Count: > 0 } h) headers[Headers] = JsonSerializer.Serialize(h);
@@ -94,7 +155,7 @@ internal static class Wire
         return (properties, result.Output is null ? [] : Encoding.UTF8.GetBytes(result.Output));
     }
 
-    public static ServiceResult ReadAnswer(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    internal static ServiceResult ReadAnswer(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var headers = properties.Headers;
         var status = headers is not null && headers.TryGetValue(Status, out var s) && s is int code ? code : 500;
@@ -109,7 +170,7 @@ internal static class Wire
     }
 
     /// <summary>Headers for a call moved to an error queue: why, and when.</summary>
-    public static BasicProperties Failed(IReadOnlyBasicProperties original, ServiceResult result)
+    internal static BasicProperties Failed(IReadOnlyBasicProperties original, ServiceResult result)
     {
         var headers = original.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(original.Headers);
         headers[Status] = result.Status;
@@ -118,12 +179,4 @@ internal static class Wire
         return new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, Headers = headers };
     }
 
-    private static string? Text(IDictionary<string, object?>? headers, string name) =>
-        headers is not null && headers.TryGetValue(name, out var value) ? value switch
-        {
-            byte[] bytes => Encoding.UTF8.GetString(bytes),
-            string text => text,
-            null => null,
-            _ => value.ToString(),
-        } : null;
 }
