@@ -3,9 +3,9 @@ using YamlDotNet.RepresentationModel;
 namespace Integrations.ApiTest;
 
 /// <summary>
-/// Values a feature names with <c>@config NAME</c>: from <c>apitest.ini</c> (<c>name = value</c> lines, <c>[section]</c>
-/// headers making <c>section.name</c>) or <c>apitest.yaml</c> (nested keys joined with dots), found beside the
-/// feature or in a folder above it.
+/// Values a feature names with <c>@config NAME</c> (or <c>@NAME</c>): from <c>apitest.ini</c> (<c>name = value</c> lines,
+/// <c>[section]</c> headers making <c>section.name</c>), <c>apitest.yaml</c> (nested keys joined with dots) or Zato's
+/// <c>config.ini</c> (its <c>[user]</c> section), found beside the feature or in a folder above it.
 /// </summary>
 public sealed class ApiTestConfig
 {
@@ -42,6 +42,9 @@ public sealed class ApiTestConfig
                 var yaml = System.IO.Path.Combine(folder.FullName, name);
                 if (File.Exists(yaml)) return new(ReadYaml(yaml), yaml);
             }
+            // Zato's suites keep their values in config.ini's [user] section; a config.ini without one is someone else's.
+            var zato = System.IO.Path.Combine(folder.FullName, "config.ini");
+            if (File.Exists(zato) && File.ReadLines(zato).Any(l => l.Trim().Equals("[user]", StringComparison.OrdinalIgnoreCase))) return new(ReadIni(zato), zato);
         }
         return Empty;
     }

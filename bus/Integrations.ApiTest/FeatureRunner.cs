@@ -121,7 +121,7 @@ public sealed class FeatureRunner(HttpClient http, TextWriter output)
         }
 
         output.WriteLine($"Feature: {feature.Name}");
-        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        var state = new FeatureState();
         var results = new List<ScenarioResult>();
         var featureTags = feature.Tags.Select(t => t.Name).ToList();
         await RunChildrenAsync(feature.Children, [], featureTags).ConfigureAwait(false);
@@ -146,7 +146,7 @@ public sealed class FeatureRunner(HttpClient http, TextWriter output)
                         if (!scenario.Examples.Any())
                         {
                             if (tags.Allows(scenarioTags))
-                                results.Add(await RunScenarioAsync(scenario.Name, scenario.Location.Line, [.. background, .. scenario.Steps], new Dictionary<string, string>(), config, directory, stored, cancellation).ConfigureAwait(false));
+                                results.Add(await RunScenarioAsync(scenario.Name, scenario.Location.Line, [.. background, .. scenario.Steps], new Dictionary<string, string>(), config, directory, state, cancellation).ConfigureAwait(false));
                             continue;
                         }
                         foreach (var examples in scenario.Examples)
@@ -157,7 +157,7 @@ public sealed class FeatureRunner(HttpClient http, TextWriter output)
                             {
                                 var values = header.Zip(row.Cells.Select(c => c.Value)).ToDictionary(p => p.First, p => p.Second);
                                 var name = Substitute(scenario.Name, values) + " (" + string.Join(", ", values.Select(v => $"{v.Key}={v.Value}")) + ")";
-                                results.Add(await RunScenarioAsync(name, row.Location.Line, [.. background, .. scenario.Steps], values, config, directory, stored, cancellation).ConfigureAwait(false));
+                                results.Add(await RunScenarioAsync(name, row.Location.Line, [.. background, .. scenario.Steps], values, config, directory, state, cancellation).ConfigureAwait(false));
                             }
                         }
                         break;
@@ -167,11 +167,11 @@ public sealed class FeatureRunner(HttpClient http, TextWriter output)
     }
 
     private async Task<ScenarioResult> RunScenarioAsync(string name, int line, IReadOnlyList<Step> steps, IReadOnlyDictionary<string, string> values,
-        ApiTestConfig config, string directory, Dictionary<string, string> stored, CancellationToken cancellation)
+        ApiTestConfig config, string directory, FeatureState state, CancellationToken cancellation)
     {
         output.WriteLine($"  Scenario: {name}");
         var clock = Stopwatch.StartNew();
-        var context = new ScenarioContext(http, config, directory, stored);
+        var context = new ScenarioContext(http, config, directory, state);
         var results = new List<StepResult>();
         var failed = false;
         foreach (var step in steps)

@@ -175,9 +175,7 @@ public sealed class Testing_apis_in_english(Servers servers)
             "Outlines run once per example, with the tags asked for (id=1)", "Outlines run once per example, with the tags asked for (id=2)"],
             results.Scenarios.Select(s => s.Name));
 
-        // Every sentence of the vocabulary was used at least once.
-        var used = results.Scenarios.SelectMany(s => s.Steps).Select(s => s.Text).ToList();
-        Assert.All(Vocabulary.Steps, definition => Assert.True(used.Any(text => definition.Pattern.IsMatch(text)), $"not exercised: {definition.Phrase}"));
+        // That every sentence of the vocabulary, Zato's included, is used is the Zato feature's test's to show.
 
         // After "context is cleaned up", stored values are gone.
         (results, output) = await RunAsync(feature.Replace("Then response is equal to that from \"expected.json\"", "Then response is equal to that from \"expected.json\"\n        And context is cleaned up\n        And I store \"#who\" under \"again\""), folder, new TagFilter([]));
