@@ -198,7 +198,7 @@ public static partial class Vocabulary
             if (c.Answer() is not null && c.ResponseText.Trim().Length > 0 && !IsNothing(c.ResponseJson()))
                 throw new StepFailedException("response", "nothing (an empty body, null, {}, [] or \"\")", ScenarioContext.Shorten(c.ResponseText));
         });
-        Sync("I store \"PATH\" from response under \"NAME\" (, default \"…\")", [],
+        Sync("I store \"PATH\" from response under \"NAME\"", ["I store \"…\" from response under \"…\", default \"…\""],
             $"I store {Q("p")} from response under {Q("n")}(?:, default {L("d")})?", (c, m) =>
             {
                 var path = c.Resolve(Unescape(m.Groups["p"].Value));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Integrations.ApiTest;
 
 namespace Integrations.Tests.Unit.ApiTests;
@@ -60,4 +61,93 @@ public sealed class Reading_api_tests
     [InlineData("URL is invoked", "the URL is invoked")]
     public void An_unknown_step_is_answered_with_the_closest_known_ones(string text, string closest) =>
         Assert.Contains(closest, Vocabulary.Closest(text));
+
+    [Theory]
+    [InlineData("JSON Pointer \"/a\" isnt an empty list", "JSON Pointer \"…\" isn't an empty list")]
+    [InlineData("JSON pointer \"/a\" in request is a random strin", "JSON Pointer \"…\" in request is a random string")]
+    [InlineData("JSON Pointer \"/a\" is an integr \"1\"", "JSON Pointer \"…\" is an integer \"…\"")]
+    [InlineData("XPath \"//a\" in reqest is \"1\"", "XPath \"…\" in request is \"…\"")]
+    [InlineData("I store a format sting \"{a}\" under \"b\"", "I store a format string \"TEXT\" under \"NAME\"")]
+    [InlineData("I sleep fr \"1\"", "I sleep for \"SECONDS\"")]
+    [InlineData("namespace prefx \"s\" of \"urn:s\"", "namespace prefix \"…\" of \"…\"")]
+    public void A_zato_sentence_with_a_typo_is_answered_with_the_sentence_meant(string text, string meant) =>
+        Assert.Equal(meant, Vocabulary.Closest(text)[0]);
+
+    [Fact]
+    public void Every_spelling_of_a_sentence_means_that_sentence_and_no_other()
+    {
+        foreach (var step in Vocabulary.Steps)
+            foreach (var spelling in step.Spellings)
+            {
+                var text = Regex.Replace(spelling, "\"[^\"]*\"", "\"x\"");
+                var matches = Vocabulary.Steps.Where(s => s.Pattern.IsMatch(text)).Select(s => s.Phrase).ToList();
+                Assert.True(matches is [var only] && only == step.Phrase, $"{text}: means {string.Join(" | ", matches)}, not {step.Phrase}");
+            }
+    }
+
+    [Theory]
+    [InlineData("path \"/a\" is \"b\"")]
+    [InlineData("JSON Pointer \"/a\" is \"b\"")]
+    [InlineData("json pointer \"/a\" is \"b\"")]
+    public void A_json_path_is_written_path_or_json_pointer(string text) =>
+        Assert.Single(Vocabulary.Steps, s => s.Pattern.IsMatch(text));
+
+    [Fact]
+    public void A_value_holds_quotes_as_they_are_or_escaped()
+    {
+        var zato = Vocabulary.Steps.Single(s => s.Phrase == "request is \"…\"").Pattern.Match("request is \"{\"a\": \"b\"}\"");
+        Assert.Equal("{\"a\": \"b\"}", zato.Groups["v"].Value);
+        var ours = Vocabulary.Steps.Single(s => s.Phrase == "request is \"…\"").Pattern.Match("request is \"{\\\"a\\\": 1}\"");
+        Assert.Equal("{\\\"a\\\": 1}", ours.Groups["v"].Value);
+    }
+
+    [Fact]
+    public void The_readme_lists_every_sentence_in_its_apitest_table()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var section = readme[readme.IndexOf("## API tests in English", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 5, StringComparison.Ordinal)];
+        var listed = Regex.Matches(section, "`([^`]+)`").Select(m => m.Groups[1].Value).ToHashSet();
+        var missing = Vocabulary.Steps.SelectMany(s => s.Spellings.Select(Shape)).Distinct()
+            .Where(spelling => !listed.Any(l => Shape(l) == spelling)).ToList();
+        Assert.True(missing.Count == 0, "the README's apitest section does not list: " + string.Join(" | ", missing));
+    }
+
+    // A sentence in the README may name its values ("FILE", "a, b") or write them as "…".
+    private static string Shape(string sentence) => Regex.Replace(sentence, "\"[^\"]*\"", "\"…\"").ToLowerInvariant();
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "Integrations.sln"))) return folder.FullName;
+        throw new InvalidOperationException("the repository's root (Integrations.sln) is not above the tests");
+    }
+
+    [Theory]
+    [InlineData("a, b,c", new[] { "a", "b", "c" })]
+    [InlineData("\"7\",\"8\",\"9\"", new[] { "7", "8", "9" })]
+    [InlineData("\"a, b\", c", new[] { "a, b", "c" })]
+    [InlineData("\"say \"\"hi\"\"\"", new[] { "say \"hi\"" })]
+    [InlineData("", new string[0])]
+    public void Comma_separated_items_read_as_zato_reads_them(string text, string[] items) =>
+        Assert.Equal(items, Values.Csv(text));
+
+    [Theory]
+    [InlineData("16J", false, null)]
+    [InlineData("16JD", true, null)]
+    [InlineData("16-jd", true, null)]
+    [InlineData("16JE", true, "the check symbol is 'E' where the value needs 'D'")]
+    [InlineData("16U", false, "'U' is not a base32 symbol")]
+    public void Crockfords_base32_is_checked_with_its_check_symbol(string text, bool checksum, string? problem) =>
+        Assert.Equal(problem, Values.NotBase32Crockford(text, checksum));
+
+    [Theory]
+    [InlineData("1", "1.0", true)]
+    [InlineData("{\"a\":1,\"b\":[1,2]}", "{\"b\":[1,2],\"a\":1}", true)]
+    [InlineData("[1,2]", "[2,1]", false)]
+    [InlineData("true", "1", false)]
+    [InlineData("null", "null", true)]
+    [InlineData("\"1\"", "1", false)]
+    public void Json_values_are_compared_as_values(string a, string b, bool same) =>
+        Assert.Equal(same, Values.Same(JsonNode.Parse(a), JsonNode.Parse(b)));
 }
