@@ -38,7 +38,8 @@ public static partial class Vocabulary
     private sealed record Target(Targets Kind, string Pattern, string[] Spellings);
 
     private static readonly Target JsonPath = new(Targets.Json, $"(?:path|JSON Pointer) {Q("p")}", ["path \"…\"", "JSON Pointer \"…\""]);
-    private static readonly Target XPath = new(Targets.Xml, $"XPath {Q("p")}", ["XPath \"…\""]);
+    // An XPath may hold quotes as they are (//item[@id="7"]): it ends at the first quote the rest of the sentence fits.
+    private static readonly Target XPath = new(Targets.Xml, "XPath \"(?<p>.*?)\"", ["XPath \"…\""]);
     private static readonly Target Variable = new(Targets.Variable, $"variable {Q("p")}", ["variable \"…\""]);
 
     // After the targets: it is built from them.
@@ -195,7 +196,8 @@ public static partial class Vocabulary
         });
         Sync("JSON response does not exist", ["JSON response doesn't exist"], $"JSON response {DoesNot} exist", (c, _) =>
         {
-            if (c.Answer() is not null && c.ResponseText.Trim().Length > 0 && !IsNothing(c.ResponseJson()))
+            c.Answer();
+            if (c.ResponseText.Trim().Length > 0 && !IsNothing(c.ResponseJson()))
                 throw new StepFailedException("response", "nothing (an empty body, null, {}, [] or \"\")", ScenarioContext.Shorten(c.ResponseText));
         });
         Sync("I store \"PATH\" from response under \"NAME\"", ["I store \"…\" from response under \"…\", default \"…\""],
@@ -493,7 +495,8 @@ public static partial class Vocabulary
 
     private static JsonNode RandomInteger() => JsonValue.Create(Random.Shared.Next(1, int.MaxValue));
 
-    private static JsonNode RandomFloat() => JsonValue.Create(Math.Round(Random.Shared.NextDouble() * 1000, 6) + 0.5);
+    // Always with a fraction, so that it reads back as a float and not as an integer.
+    private static JsonNode RandomFloat() => JsonValue.Create(Random.Shared.Next(0, 1000) + Math.Round(0.01 + Random.Shared.NextDouble() * 0.98, 2));
 
     private static string XmlText(JsonNode? value) => value switch
     {

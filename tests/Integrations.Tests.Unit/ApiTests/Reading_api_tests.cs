@@ -92,6 +92,16 @@ public sealed class Reading_api_tests
     public void A_json_path_is_written_path_or_json_pointer(string text) =>
         Assert.Single(Vocabulary.Steps, s => s.Pattern.IsMatch(text));
 
+    [Theory]
+    [InlineData("XPath \"//item[@id=\"7\"]\" is \"x\"", "//item[@id=\"7\"]", "XPath \"…\" is \"…\"")]
+    [InlineData("XPath \"//item[@id=\"7\"]\" in request is \"x\"", "//item[@id=\"7\"]", "XPath \"…\" in request is \"…\"")]
+    [InlineData("XPath \"//a\" is not one of \"x, \"y\"\"", "//a", "XPath \"…\" is not one of \"a, b\"")]
+    public void An_xpath_holds_quotes_as_they_are(string text, string xpath, string phrase)
+    {
+        var step = Assert.Single(Vocabulary.Steps, s => s.Pattern.IsMatch(text));
+        Assert.Equal((phrase, xpath), (step.Phrase, step.Pattern.Match(text).Groups["p"].Value));
+    }
+
     [Fact]
     public void A_value_holds_quotes_as_they_are_or_escaped()
     {
