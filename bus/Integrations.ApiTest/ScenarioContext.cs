@@ -174,7 +174,8 @@ public sealed partial class ScenarioContext(HttpClient http, ApiTestConfig confi
             throw new StepFailedException($"'{Address}{Path}{query}' is not a URL");
         var extra = new List<(string Name, string Value)>();
         using var request = new HttpRequestMessage(new HttpMethod(Method), url) { Content = await ContentAsync(extra, cancellation).ConfigureAwait(false) };
-        foreach (var (name, value) in extra.Concat(Headers))
+        // A header the feature gives wins over the one the format would send (a SOAPAction of its own, say).
+        foreach (var (name, value) in extra.Where(e => !Headers.Any(h => h.Name.Equals(e.Name, StringComparison.OrdinalIgnoreCase))).Concat(Headers))
         {
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) && request.Content is not null)
             {
@@ -202,6 +203,7 @@ public sealed partial class ScenarioContext(HttpClient http, ApiTestConfig confi
 
     private async Task<HttpContent?> ContentAsync(List<(string Name, string Value)> headers, CancellationToken cancellation)
     {
+        if (Format != "xml" && SoapAction is not null) headers.Add(("SOAPAction", Quoted(SoapAction)));
         switch (Format)
         {
             case "xml":
