@@ -19,6 +19,29 @@ public sealed class ConfigView
     /// <summary>Raised after an object changed here: kind, name, and the object (null when deleted).</summary>
     public event Action<string, string, IConfigObject?>? Changed;
 
+    /// <summary>
+    /// The one way to react to a change: <paramref name="changed"/> hears of every object of <paramref name="kinds"/>
+    /// that changes on this node (committed here or announced by another node), with its kind and name, until the
+    /// returned handle is disposed. It runs on the thread that changed the view: it must be quick (queue the work).
+    /// </summary>
+    public IDisposable Watch(IReadOnlyCollection<string> kinds, Action<string, string> changed)
+    {
+        void OnChanged(string kind, string name, IConfigObject? value)
+        {
+            if (kinds.Contains(kind)) changed(kind, name);
+        }
+        Changed += OnChanged;
+        return new Unwatch(() => Changed -= OnChanged);
+    }
+
+    /// <summary><see cref="Watch(IReadOnlyCollection{string}, Action{string, string})"/> for the kinds of <paramref name="types"/>.</summary>
+    public IDisposable Watch(Type[] types, Action<string, string> changed) => Watch([.. types.Select(ConfigKinds.NameOf)], changed);
+
+    private sealed class Unwatch(Action stop) : IDisposable
+    {
+        public void Dispose() => stop();
+    }
+
     /// <summary>The object of type <typeparamref name="T"/> named <paramref name="name"/>, if there is one.</summary>
     public T? Find<T>(string name) where T : class, IConfigObject =>
         _kinds.TryGetValue(ConfigKinds.NameOf(typeof(T)), out var objects) && objects.TryGetValue(name, out var found) ? (T)found : null;

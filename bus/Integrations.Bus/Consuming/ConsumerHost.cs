@@ -15,7 +15,7 @@ namespace Integrations.Bus.Consuming;
 /// a transport's listener (connect, receive, settle) and handle a message.
 /// </summary>
 /// <typeparam name="TEndpoint">What decides an endpoint: compared by <see cref="Fingerprint"/> to know when it changed.</typeparam>
-public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoint : notnull
+public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoint : class
 {
     private readonly Channel<string?> _pending = Channel.CreateUnbounded<string?>();
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
@@ -68,6 +68,23 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     /// <summary>Says why an endpoint cannot listen, before the next try.</summary>
     protected abstract void Failed(string name, TEndpoint endpoint, Exception error, TimeSpan retryIn);
 
+    /// <summary>How long to wait before listening again after the broker stopped delivering (a deleted queue may mean the endpoint is going).</summary>
+    protected virtual TimeSpan LostGrace => TimeSpan.Zero;
+
+    /// <summary>Whether the node's start waits until every endpoint wanted then has listened (or failed to, once).</summary>
+    protected virtual bool WaitAtStart => false;
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (!WaitAtStart) return;
+        var first = await _firstRound.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(first.Select(r => r.FirstAttempt.Task)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private readonly TaskCompletionSource<IReadOnlyList<Running>> _firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Looks again at the endpoint <paramref name="name"/>: starts, stops or restarts it as <see cref="Wanted"/> says.</summary>
     protected void Reconcile(string name) => _pending.Writer.TryWrite(name);
 
@@ -84,9 +101,11 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Stopping = stoppingToken;
-        ReconcileAll();
         try
         {
+            var initially = Wanted();
+            foreach (var (name, endpoint) in initially) await ReconcileOneAsync(name, endpoint).ConfigureAwait(false);
+            _firstRound.TrySetResult([.. _running.Values]);
             await foreach (var name in _pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 var wanted = Wanted();
@@ -97,6 +116,10 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
         catch (OperationCanceledException)
         {
             // The node is stopping.
+        }
+        finally
+        {
+            _firstRound.TrySetResult([]);
         }
     }
 
@@ -129,6 +152,7 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     Failed(name, running.Endpoint, e, RetryDelay * Math.Pow(2, Math.Min(attempt++, 5)));
+                    running.FirstAttempt.TrySetResult();
                     throw;
                 }
             }, running.Cancellation.Token).ConfigureAwait(false);
@@ -143,13 +167,18 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
                 if (_draining || running.Cancellation.IsCancellationRequested) return;
                 Log.Warning("{Endpoint}: the broker stopped delivering ({Reason}); listening again", name, reason);
                 running.Lost = true;
-                Reconcile(name);
+                if (LostGrace <= TimeSpan.Zero) Reconcile(name);
+                else _ = Task.Delay(LostGrace, Stopping).ContinueWith(_ => Reconcile(name), TaskScheduler.Default);
             };
             Started(name, running.Endpoint);
         }
         catch (OperationCanceledException)
         {
             // No longer wanted, or the node is stopping.
+        }
+        finally
+        {
+            running.FirstAttempt.TrySetResult();
         }
     }
 
@@ -229,5 +258,6 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
         public CancellationTokenSource Cancellation { get; } = cancellation;
         public IListener? Listener { get; set; }
         public volatile bool Lost;
+        public TaskCompletionSource FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

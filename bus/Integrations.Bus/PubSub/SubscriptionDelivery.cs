@@ -1,202 +1,147 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
+using Integrations.Bus.Consuming;
 using Integrations.Bus.Node;
 using Integrations.Bus.Outgoing;
 using Integrations.Bus.Transports.Amqp;
-using Integrations.Bus.Transports.Mq;
 using Integrations.Config;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 using Serilog;
 
 namespace Integrations.Bus.PubSub;
 
 /// <summary>
-/// Delivers subscriptions on a worker: consumes each active subscription's queue and hands every message to the
+/// Delivers subscriptions on a worker: consumes each active subscription's queue (an <see cref="AmqpListener"/> on
+/// the backbone, on the <see cref="ConsumerHost{TEndpoint}"/>'s lifecycle) and hands every message to the
 /// subscription's service, outgoing AMQP or REST connection, or WebSocket clients; a message is acknowledged only
-/// once it was delivered (at least once, then). A delivery that keeps failing goes, after its retries, to
-/// <c>esb.sub.&lt;name&gt;.dead</c> with the reason.
+/// once it was delivered (at least once, then). A delivery that keeps failing goes, after the
+/// <see cref="DeliveryPolicy"/>'s tries, to <c>esb.sub.&lt;name&gt;.dead</c> with the reason.
 /// </summary>
-public sealed class SubscriptionDelivery(ConfigView view, RabbitBackbone backbone, ServiceClient client, RestConnections rest, AmqpOutgoing amqp,
-    Pushes pushes, IServiceProvider provider, ILogger log) : BackgroundService
+public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
 {
-    private static readonly string Kind = ConfigKinds.NameOf(typeof(PubSubSubscription));
-    private readonly Channel<string> _pending = Channel.CreateUnbounded<string>();
-    private readonly Dictionary<string, (PubSubSubscription Definition, IChannel Channel)> _running = new(StringComparer.Ordinal);
-    private readonly ILogger _log = log.ForContext("SourceContext", "pubsub");
-    private CancellationToken _stopping;
+    private readonly ConfigView _view;
+    private readonly RabbitBackbone _backbone;
+    private readonly ServiceClient _client;
+    private readonly RestConnections _rest;
+    private readonly AmqpOutgoing _amqp;
+    private readonly Pushes _pushes;
+    private readonly IServiceProvider _provider;
+    private readonly IDisposable _watch;
 
-    /// <inheritdoc />
-    public override Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Follows the subscriptions.</summary>
+    public SubscriptionDelivery(ConfigView view, RabbitBackbone backbone, ServiceClient client, RestConnections rest, AmqpOutgoing amqp,
+        Pushes pushes, IServiceProvider provider, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
     {
-        view.Changed += OnChanged;
-        foreach (var subscription in view.All<PubSubSubscription>()) _pending.Writer.TryWrite(subscription.Name);
-        return base.StartAsync(cancellationToken);
+        _view = view;
+        _backbone = backbone;
+        _client = client;
+        _rest = rest;
+        _amqp = amqp;
+        _pushes = pushes;
+        _provider = provider;
+        _watch = view.Watch([typeof(PubSubSubscription)], (_, name) => Reconcile(name));
     }
 
     /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        view.Changed -= OnChanged;
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var name in _running.Keys.ToList()) await StopAsync(name).ConfigureAwait(false);
-    }
+    protected override IReadOnlyDictionary<string, PubSubSubscription> Wanted() =>
+        _view.All<PubSubSubscription>().Where(s => s.IsActive).ToDictionary(s => s.Name, StringComparer.Ordinal);
 
-    private void OnChanged(string kind, string name, IConfigObject? value)
+    /// <inheritdoc />
+    protected override string Fingerprint(PubSubSubscription subscription) => System.Text.Json.JsonSerializer.Serialize(subscription);
+
+    /// <inheritdoc />
+    protected override async Task<IListener> ListenAsync(string name, PubSubSubscription subscription, InboundHandler handler, CancellationToken cancellation)
     {
-        if (kind == Kind) _pending.Writer.TryWrite(name);
+        await _backbone.DeclareBindingAsync(Topics.ExchangeOf(subscription.Topic), Topics.QueueOf(subscription.Name), cancellation).ConfigureAwait(false);
+        return await AmqpListener.ListenAsync(_backbone.Connection,
+            new AmqpQueue(Topics.QueueOf(subscription.Name), Prefetch: 10, Declare: false, DeadLetterQueue: Topics.QueueOf(subscription.Name) + ".dead",
+                PublishDurable: _backbone.PublishConfirmedAsync), handler, cancellation).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _stopping = stoppingToken;
-        try
-        {
-            await foreach (var name in _pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-            {
-                var wanted = view.Find<PubSubSubscription>(name);
-                if (_running.TryGetValue(name, out var running) && wanted is not null && ConfigView.SameContent(running.Definition, wanted) && running.Channel.IsOpen) continue;
-                await StopAsync(name).ConfigureAwait(false);
-                if (wanted is not { IsActive: true }) continue;
-                try
-                {
-                    await backbone.DeclareBindingAsync(Topics.ExchangeOf(wanted.Topic), Topics.QueueOf(wanted.Name), stoppingToken).ConfigureAwait(false);
-                    var channel = await backbone.Connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: 10), stoppingToken).ConfigureAwait(false);
-                    await channel.BasicQosAsync(0, 10, false, stoppingToken).ConfigureAwait(false);
-                    var consumer = new AsyncEventingBasicConsumer(channel);
-                    consumer.ReceivedAsync += (_, delivery) => HandleAsync(wanted, channel, delivery);
-                    await channel.BasicConsumeAsync(Topics.QueueOf(wanted.Name), autoAck: false, consumer, stoppingToken).ConfigureAwait(false);
-                    _running[name] = (wanted, channel);
-                    _log.Information("Subscription {Name}: delivering {Topic} to {DeliverTo} {Target}", name, wanted.Topic, wanted.DeliverTo, wanted.Service ?? wanted.Outgoing ?? "clients");
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _log.Error("Subscription {Name}: cannot consume its queue ({Reason}); trying again in 5 s", name, e.Message);
-                    _ = Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => _pending.Writer.TryWrite(name), TaskScheduler.Default);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The node is stopping.
-        }
-    }
+    protected override void Started(string name, PubSubSubscription subscription) =>
+        Log.Information("Subscription {Name}: delivering {Topic} to {DeliverTo} {Target}", name, subscription.Topic, subscription.DeliverTo,
+            subscription.Service ?? subscription.Outgoing ?? "clients");
 
-    private async Task StopAsync(string name)
-    {
-        if (!_running.Remove(name, out var running)) return;
-        try
-        {
-            if (running.Channel.IsOpen) await running.Channel.CloseAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _log.Debug(e, "Subscription {Name}: closing its consumer failed", name);
-        }
-    }
+    /// <inheritdoc />
+    protected override void Stopped(string name, PubSubSubscription subscription) => Log.Information("Subscription {Name}: stopped delivering", name);
 
-    private async Task HandleAsync(PubSubSubscription subscription, IChannel channel, BasicDeliverEventArgs delivery)
+    /// <inheritdoc />
+    protected override void Failed(string name, PubSubSubscription subscription, Exception error, TimeSpan retryIn) =>
+        Log.Error("Subscription {Name}: cannot consume its queue ({Reason}); trying again in {Seconds:0.#} s", name, AmqpBrokers.Explain(error), retryIn.TotalSeconds);
+
+    /// <inheritdoc />
+    protected override async Task HandleAsync(string name, PubSubSubscription subscription, IInbound message)
     {
-        var json = Encoding.UTF8.GetString(delivery.Body.Span);
-        var headers = delivery.BasicProperties.Headers;
-        var cid = headers is not null && headers.TryGetValue("esb-cid", out var c) && c is byte[] b && Cid.IsAcceptable(Encoding.UTF8.GetString(b)) ? Encoding.UTF8.GetString(b) : Cid.New();
-        var log = _log.ForContext("Cid", cid);
+        var json = Encoding.UTF8.GetString(message.Body.Span);
+        var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
+        var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
-        string? error = null;
-        var attempt = 0;
-        while (true)
+        var (result, attempts) = await DeliveryPolicy.RunAsync(async () => await DeliverAsync(subscription, json, cid).ConfigureAwait(false) is { } error
+                ? ServiceResult.Failed(cid, error.Status, error.Message)
+                : new ServiceResult { Cid = cid, Status = 200 },
+            subscription.Retries, (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
+                subscription.Name, failed.Error, tries, subscription.Retries), Stopping).ConfigureAwait(false);
+        if (result.Status >= 400)
         {
-            error = await DeliverAsync(subscription, json, cid).ConfigureAwait(false);
-            if (error is null || attempt >= subscription.Retries || _stopping.IsCancellationRequested) break;
-            attempt++;
-            log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})", subscription.Name, error, attempt, subscription.Retries);
-            await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _stopping).ConfigureAwait(false);
-        }
-        try
-        {
-            if (error is not null)
+            if (Stopping.IsCancellationRequested)
             {
-                if (_stopping.IsCancellationRequested) return; // unacknowledged: delivered again after the restart
-                var moved = new BasicProperties
-                {
-                    ContentType = "application/json",
-                    DeliveryMode = DeliveryModes.Persistent,
-                    Headers = new Dictionary<string, object?>(headers ?? new Dictionary<string, object?>())
-                    {
-                        ["esb-error"] = error, ["esb-subscription"] = subscription.Name, ["esb-attempts"] = attempt + 1,
-                        ["esb-failed-at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-                    },
-                };
-                await backbone.PublishConfirmedAsync(Topics.QueueOf(subscription.Name) + ".dead", moved, delivery.Body.ToArray(), CancellationToken.None).ConfigureAwait(false);
-                log.Warning("Subscription {Name}: undeliverable ({Error}); kept in {Queue}.dead", subscription.Name, error, Topics.QueueOf(subscription.Name));
+                await message.DeferAsync().ConfigureAwait(false); // delivered again after the restart
+                return;
             }
-            await channel.BasicAckAsync(delivery.DeliveryTag, false).ConfigureAwait(false);
-            log.Information("pubsub ← cid={Cid}; subscription={Name}; {Outcome} time={Time:0.###}ms", cid, subscription.Name, error is null ? "delivered" : "dead-lettered",
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await message.DeadLetterAsync(new DeadLetter(cid, result.Status, result.Error ?? "failed", subscription.Name, attempts), CancellationToken.None).ConfigureAwait(false);
+            log.Warning("Subscription {Name}: undeliverable ({Error}); kept in {Queue}.dead", subscription.Name, result.Error, Topics.QueueOf(subscription.Name));
         }
-        catch (Exception e)
-        {
-            log.Error(e, "Subscription {Name}: the message could not be settled; it stays in the queue", subscription.Name);
-        }
+        else await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        log.Information("pubsub ← cid={Cid}; subscription={Name}; {Outcome} time={Time:0.###}ms", cid, subscription.Name, result.Status < 400 ? "delivered" : "dead-lettered",
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    // Null when delivered; else why not.
-    private async Task<string?> DeliverAsync(PubSubSubscription subscription, string json, string cid)
+    // Null when delivered; else why not, with the status that says whether to try again (5xx) or not (4xx).
+    private async Task<(int Status, string Message)?> DeliverAsync(PubSubSubscription subscription, string json, string cid)
     {
         var context = new ServiceContext(new InvokeService { Service = "pubsub", Cid = cid, Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name },
-            _log.ForContext("Cid", cid), provider.GetRequiredService<IServiceRuntime>(), _stopping);
+            Log.ForContext("Cid", cid), _provider.GetRequiredService<IServiceRuntime>(), Stopping);
         try
         {
             switch (subscription.DeliverTo)
             {
                 case PubSubSubscription.ToService:
-                    var result = await client.InvokeAsync(new InvokeService
+                    var result = await _client.InvokeAsync(new InvokeService
                     {
-                        Service = subscription.Service!, Cid = cid, Input = AsInput(json), Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name,
+                        Service = subscription.Service!, Cid = cid, Input = Wire.AsInput(Encoding.UTF8.GetBytes(json)), Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name,
                         Properties = new Dictionary<string, string> { ["pubsub.topic"] = subscription.Topic, ["pubsub.subscription"] = subscription.Name },
-                    }, _stopping).ConfigureAwait(false);
-                    return result.Status < 400 ? null : $"{result.Status}: {result.Error}";
+                    }, Stopping).ConfigureAwait(false);
+                    return result.Status < 400 ? null : (result.Status, $"{result.Status}: {result.Error}");
                 case PubSubSubscription.ToAmqp:
-                    await amqp.PublishAsync(subscription.Outgoing!, new AmqpMessage(json, null, new Dictionary<string, string> { ["esb-topic"] = subscription.Topic }, null, null), context)
+                    await _amqp.PublishAsync(subscription.Outgoing!, new AmqpMessage(json, null, new Dictionary<string, string> { [Wire.Topic] = subscription.Topic }, null, null), context)
                         .ConfigureAwait(false);
                     return null;
                 case PubSubSubscription.ToRest:
-                    var answer = await rest.SendRestAsync(subscription.Outgoing!, new RestRequest(HttpMethod.Post, null, json,
+                    var answer = await _rest.SendRestAsync(subscription.Outgoing!, new RestRequest(HttpMethod.Post, null, json,
                         new Dictionary<string, string> { ["X-Esb-Topic"] = subscription.Topic }), context).ConfigureAwait(false);
-                    return answer.IsSuccess ? null : $"{(int)answer.Status} from {subscription.Outgoing}";
+                    return answer.IsSuccess ? null : (502, $"{(int)answer.Status} from {subscription.Outgoing}");
                 default:
-                    await pushes.PublishAsync("topic:" + subscription.Topic, json, cid, _stopping).ConfigureAwait(false);
+                    await _pushes.PublishAsync("topic:" + subscription.Topic, json, cid, Stopping).ConfigureAwait(false);
                     return null;
             }
         }
         catch (ServiceException e)
         {
-            return e.Message;
+            return (e.Status >= 500 ? e.Status : 502, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return e.Message;
+            return (502, e.Message);
         }
     }
 
-    private static string AsInput(string json)
+    /// <inheritdoc />
+    public override void Dispose()
     {
-        try
-        {
-            return JsonNode.Parse(json) is JsonObject ? json : new JsonObject { ["body"] = JsonNode.Parse(json) }.ToJsonString();
-        }
-        catch (JsonException)
-        {
-            return new JsonObject { ["body"] = json }.ToJsonString();
-        }
+        _watch.Dispose();
+        base.Dispose();
     }
 }

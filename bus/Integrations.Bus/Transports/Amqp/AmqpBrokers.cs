@@ -37,9 +37,6 @@ public sealed class AmqpBrokers : IAsyncDisposable
         };
     }
 
-    /// <summary>Raised when a connection definition changed or went: its users start again.</summary>
-    public event Action<string>? Replaced;
-
     /// <summary>The connection named <paramref name="name"/>, made if need be.</summary>
     /// <exception cref="InvalidOperationException">No such connection, or it is inactive.</exception>
     public Task<IConnection> ConnectAsync(string name, CancellationToken cancellation)
@@ -115,7 +112,6 @@ public sealed class AmqpBrokers : IAsyncDisposable
 
     private async Task CloseAsync(string name, Lazy<Task<IConnection>> connection)
     {
-        Replaced?.Invoke(name);
         if (!connection.IsValueCreated) return;
         try
         {

@@ -34,9 +34,6 @@ public sealed class MqBrokers : IAsyncDisposable
         };
     }
 
-    /// <summary>Raised when a connection changed, went or dropped: its users start again.</summary>
-    public event Action<string>? Replaced;
-
     /// <summary>The connection named <paramref name="name"/>, made if need be.</summary>
     /// <exception cref="InvalidOperationException">No such connection, or it is inactive.</exception>
     public Task<Connection> ConnectAsync(string name)
@@ -76,7 +73,6 @@ public sealed class MqBrokers : IAsyncDisposable
     private void Drop(string name)
     {
         if (!_connections.TryRemove(name, out var old)) return;
-        Replaced?.Invoke(name);
         if (old.Connection.IsValueCreated && old.Connection.Value.IsCompletedSuccessfully && !old.Connection.Value.Result.IsClosed)
             _ = old.Connection.Value.Result.CloseAsync();
     }
