@@ -14,7 +14,7 @@ public sealed class Pushes(RabbitBackbone backbone, ILogger log)
 {
     /// <summary>The exchange.</summary>
     public const string Exchange = "esb.push";
-    private const string TargetHeader = "esb-push-target", CidHeader = "esb-cid";
+    private const string TargetHeader = "esb-push-target", CidHeader = Wire.Cid;
     private readonly ILogger _log = log.ForContext("SourceContext", "push");
 
     /// <summary>Publishes <paramref name="json"/> for <paramref name="target"/> (a client id, or <c>topic:NAME</c>).</summary>

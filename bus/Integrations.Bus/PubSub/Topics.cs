@@ -34,7 +34,7 @@ public sealed class Topics(ConfigView view, RabbitBackbone backbone, ILogger log
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = Guid.NewGuid().ToString("N"),
-            Headers = new Dictionary<string, object?> { ["esb-cid"] = cid, ["esb-topic"] = topic },
+            Headers = new Dictionary<string, object?> { [Wire.Cid] = cid, [Wire.Topic] = topic },
         }, Encoding.UTF8.GetBytes(json), cancellation).ConfigureAwait(false);
         _log.ForContext("Cid", cid).Information("pubsub → cid={Cid}; topic={Topic}; {Subscribers} subscription(s); len={Length}", cid, topic, subscribers, json.Length);
     }

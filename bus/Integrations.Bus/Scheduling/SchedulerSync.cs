@@ -22,11 +22,12 @@ public sealed class SchedulerSync(JobScheduler scheduler, IDocumentStore store, 
     private static readonly string Kind = ConfigKinds.NameOf(typeof(ScheduledJob));
     private readonly Channel<string?> _pending = Channel.CreateUnbounded<string?>();
     private readonly ILogger _log = log.ForContext("SourceContext", "scheduler");
+    private IDisposable? _watch;
 
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        view.Changed += OnChanged;
+        _watch = view.Watch([Kind], (_, name) => _pending.Writer.TryWrite(name));
         await ApplyAllAsync(cancellationToken).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -34,14 +35,9 @@ public sealed class SchedulerSync(JobScheduler scheduler, IDocumentStore store, 
     /// <inheritdoc />
     public override Task StopAsync(CancellationToken cancellationToken)
     {
-        view.Changed -= OnChanged;
+        _watch?.Dispose();
         _pending.Writer.TryComplete();
         return base.StopAsync(cancellationToken);
-    }
-
-    private void OnChanged(string kind, string name, IConfigObject? value)
-    {
-        if (kind == Kind) _pending.Writer.TryWrite(name);
     }
 
     /// <inheritdoc />

@@ -31,10 +31,11 @@ public sealed class AmqpBrokers : IAsyncDisposable
         _security = security;
         _options = options;
         _log = log.ForContext("SourceContext", "amqp");
-        view.Changed += (kind, name, value) =>
+        // A changed or deleted connection is closed, and made again when next used.
+        view.Watch([typeof(ConnectionAmqp)], (kind, name) =>
         {
-            if (kind == ConfigKinds.NameOf(typeof(ConnectionAmqp)) && _connections.TryRemove(name, out var old)) _ = CloseAsync(name, old.Connection);
-        };
+            if (_connections.TryRemove(name, out var old)) _ = CloseAsync(name, old.Connection);
+        });
     }
 
     /// <summary>The connection named <paramref name="name"/>, made if need be.</summary>

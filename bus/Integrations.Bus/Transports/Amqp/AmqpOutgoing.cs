@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Bus.Node;
 using Integrations.Bus.Security;
@@ -31,7 +32,7 @@ public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger l
             string text => Encoding.UTF8.GetBytes(text),
             var other => JsonSerializer.SerializeToUtf8Bytes(other, other.GetType(), BodyJson),
         };
-        var headers = new Dictionary<string, object?> { ["esb-cid"] = context.Cid };
+        var headers = new Dictionary<string, object?> { [Wire.Cid] = context.Cid };
         if (message.Headers is not null) foreach (var (key, value) in message.Headers) headers[key] = value;
         var properties = new BasicProperties
         {

@@ -28,10 +28,8 @@ public sealed class MqBrokers : IAsyncDisposable
         _view = view;
         _security = security;
         _log = log.ForContext("SourceContext", "mq");
-        view.Changed += (kind, name, value) =>
-        {
-            if (kind == ConfigKinds.NameOf(typeof(ConnectionMq))) Drop(name);
-        };
+        // A changed or deleted connection is made again when next used.
+        view.Watch([typeof(ConnectionMq)], (_, name) => Drop(name));
     }
 
     /// <summary>The connection named <paramref name="name"/>, made if need be.</summary>

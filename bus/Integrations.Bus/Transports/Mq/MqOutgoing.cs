@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Amqp;
 using Amqp.Framing;
+using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Bus.Security;
 using Integrations.Config;
@@ -32,7 +33,7 @@ public sealed class MqOutgoing(ConfigView view, MqBrokers brokers, ILogger log)
             var other => JsonSerializer.SerializeToUtf8Bytes(other, other.GetType(), BodyJson),
         };
         var amqp = MqMessages.Create(body, message.MessageId ?? Guid.NewGuid().ToString("N"), message.CorrelationId, outgoing.Durable);
-        amqp.ApplicationProperties["esb-cid"] = context.Cid;
+        amqp.ApplicationProperties[Wire.Cid] = context.Cid;
         if (message.Headers is not null) foreach (var (key, value) in message.Headers) amqp.ApplicationProperties[key] = value;
         var log = _log.ForContext("Cid", context.Cid);
         log.Information("MQ out → cid={Cid}; name:{Name}; address={Address}; len={Length}", context.Cid, name, outgoing.Address, body.Length);
