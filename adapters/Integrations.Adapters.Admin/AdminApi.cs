@@ -44,10 +44,10 @@ public static class AdminApi
             version = typeof(AdminApi).Assembly.GetName().Version?.ToString(3),
             roles = node.Roles.ToString().ToLowerInvariant(),
         }));
-        admin.MapGet("/services", (ServiceCatalog catalog, ServiceClient client, ServiceRuntime runtime) =>
-            Ok(catalog.All.Select(s => Describe(s, client, runtime))));
-        admin.MapGet("/services/{name}", (string name, ServiceCatalog catalog, ServiceClient client, ServiceRuntime runtime) =>
-            catalog.TryGet(name, out var service) ? Ok(Describe(service, client, runtime)) : NoService(name, catalog));
+        admin.MapGet("/services", (ServiceCatalog catalog, ServiceDirectory directory, ServiceRuntime runtime) =>
+            Ok(catalog.All.Select(s => Describe(s, directory, runtime))));
+        admin.MapGet("/services/{name}", (string name, ServiceCatalog catalog, ServiceDirectory directory, ServiceRuntime runtime) =>
+            catalog.TryGet(name, out var service) ? Ok(Describe(service, directory, runtime)) : NoService(name, catalog));
         admin.MapPost("/services/{name}/invoke", InvokeAsync);
         admin.MapGet("/services/{name}/settings", (string name, ServiceCatalog catalog, ConfigView config) =>
             catalog.TryGet(name, out _) ? Ok(config.Find<ServiceSettings>(name) ?? new ServiceSettings { Name = name }) : NoService(name, catalog));
@@ -100,7 +100,7 @@ public static class AdminApi
         if (!InvokeParameters.TryParse(body, out var input, out var error))
             result = ServiceResult.Failed(cid, 400, error!);
         else
-            result = await client.InvokeAsync(new InvokeService { Service = name, Cid = cid, Input = input, Channel = "admin", Caller = AdminCredentials.UserName },
+            result = await client.InvokeAsync(new InvokeService { Service = name, Cid = cid, Input = InvokeService.Json(input!), Channel = "admin", Caller = AdminCredentials.UserName },
                 http.RequestAborted);
 
         log.Information("admin ← cid={Cid}; {Status} time={Elapsed:0.###}ms; len={Length}",
@@ -136,10 +136,10 @@ public static class AdminApi
         return Ok(settings);
     }
 
-    private static ServiceInfo Describe(ServiceDefinition s, ServiceClient client, ServiceRuntime runtime)
+    private static ServiceInfo Describe(ServiceDefinition s, ServiceDirectory directory, ServiceRuntime runtime)
     {
         var (count, mean) = runtime.Stats.Of(s.Name);
-        return new(s.Name, s.Origin, s.Type.FullName ?? s.Type.Name, s.RequiredInput, client.TimeoutOf(s.Name).TotalSeconds, count, Math.Round(mean, 3));
+        return new(s.Name, s.Origin, s.Type.FullName ?? s.Type.Name, s.RequiredInput, directory.TimeoutOf(s.Name).TotalSeconds, count, Math.Round(mean, 3));
     }
 
     private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

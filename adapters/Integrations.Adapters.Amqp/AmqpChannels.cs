@@ -81,7 +81,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         {
             Service = definition.Service,
             Cid = cid,
-            Input = Wire.AsInput(message.Body.Span),
+            Input = Wire.AsInput(message.Body),
             Channel = definition.Name,
             Caller = "queue:" + definition.Queue,
             Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),

@@ -204,7 +204,9 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
         {
             Service = config.Service,
             Cid = cid,
-            Input = input.Json!,
+            Input = input.Body,
+            Defaults = input.Defaults,
+            Overrides = input.Overrides,
             Channel = config.Name,
             Caller = caller,
             Deadline = timeout,
@@ -213,61 +215,50 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
         ServiceResult Fail(int status, string message) => ServiceResult.Failed(cid, status, message);
     }
 
-    private static async Task<(string? Json, ServiceResult? Error)> ReadInputAsync(HttpContext http, ChannelRest config, RouteValueDictionary? pathValues)
+    // The input as it travels: the body as it came (a JSON body is not read here; the worker that binds it parses it,
+    // once), the query string under it and the path's parameters over it.
+    private static async Task<(ReadOnlyMemory<byte> Body, string? Defaults, string? Overrides, ServiceResult? Error)> ReadInputAsync(HttpContext http,
+        ChannelRest config, RouteValueDictionary? pathValues)
     {
         var request = http.Request;
         // The channel's limit replaces the server's default one (30 MB), in both directions.
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = config.MaxBodyBytes + 1;
         if (request.ContentLength > config.MaxBodyBytes)
-            return (null, ServiceResult.Failed("", 413, $"the body is {request.ContentLength} bytes; this channel takes at most {config.MaxBodyBytes}"));
+            return (default, null, null, ServiceResult.Failed("", 413, $"the body is {request.ContentLength} bytes; this channel takes at most {config.MaxBodyBytes}"));
 
-        var input = new JsonObject();
-        foreach (var (name, values) in request.Query) input[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+        string? defaults = null;
+        if (request.Query.Count > 0)
+        {
+            var query = new JsonObject();
+            foreach (var (name, values) in request.Query) query[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+            defaults = query.ToJsonString();
+        }
+        string? overrides = null;
+        if (pathValues is { Count: > 0 })
+        {
+            var path = new JsonObject();
+            foreach (var (name, value) in pathValues) path[name] = value?.ToString();
+            overrides = path.ToJsonString();
+        }
 
         var body = await ReadBodyAsync(request, config.MaxBodyBytes, http.RequestAborted);
         if (body is null)
-            return (null, ServiceResult.Failed("", 413, $"the body is larger than this channel's limit of {config.MaxBodyBytes} bytes"));
-        if (body.Length > 0)
+            return (default, null, null, ServiceResult.Failed("", 413, $"the body is larger than this channel's limit of {config.MaxBodyBytes} bytes"));
+        if (body.Length == 0) return (default, defaults, overrides, null);
+        var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType?.ToLowerInvariant() : null;
+        if (config.DataFormat == "form")
         {
-            var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType?.ToLowerInvariant() : null;
-            if (config.DataFormat == "form")
-            {
-                if (mediaType != "application/x-www-form-urlencoded")
-                    return (null, ServiceResult.Failed("", 415, $"this channel takes form data (Content-Type: application/x-www-form-urlencoded), not {mediaType ?? "an untyped body"}"));
-                foreach (var (name, values) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
-                    input[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
-            }
-            else
-            {
-                if (mediaType is not null && mediaType != "application/json" && mediaType != "text/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
-                    return (null, ServiceResult.Failed("", 415, $"this channel takes JSON (Content-Type: application/json), not {mediaType}"));
-                JsonNode? json;
-                try
-                {
-                    json = JsonNode.Parse(body);
-                    if (json is not JsonObject fields)
-                        return (null, ServiceResult.Failed("", 400, "the body must be a JSON object"));
-                    foreach (var (name, value) in fields.ToList())
-                    {
-                        fields.Remove(name);
-                        input[name] = value;
-                    }
-                }
-                catch (JsonException e)
-                {
-                    return (null, ServiceResult.Failed("", 400, Integrations.ServiceInput.Malformed(e)));
-                }
-                catch (ArgumentException e)
-                {
-                    // JsonNode reports a key given twice only when the object is read.
-                    return (null, ServiceResult.Failed("", 400, $"the body is not acceptable JSON: {e.Message}"));
-                }
-            }
+            if (mediaType != "application/x-www-form-urlencoded")
+                return (default, null, null, ServiceResult.Failed("", 415, $"this channel takes form data (Content-Type: application/x-www-form-urlencoded), not {mediaType ?? "an untyped body"}"));
+            var form = new JsonObject();
+            foreach (var (name, values) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
+                form[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+            return (JsonSerializer.SerializeToUtf8Bytes(form), defaults, overrides, null);
         }
-        if (pathValues is not null)
-            foreach (var (name, value) in pathValues) input[name] = value?.ToString();
-        return (input.ToJsonString(), null);
+        if (mediaType is not null && mediaType != "application/json" && mediaType != "text/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
+            return (default, null, null, ServiceResult.Failed("", 415, $"this channel takes JSON (Content-Type: application/json), not {mediaType}"));
+        return (body, defaults, overrides, null);
     }
 
     /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>

@@ -76,7 +76,7 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
         log.Information("MQ cha → cid={Cid}; address={Address}; name={Name}; len={Length}", cid, definition.Address, definition.Name, message.Body.Length);
         var call = new InvokeService
         {
-            Service = definition.Service, Cid = cid, Input = Wire.AsInput(message.Body.Span), Channel = definition.Name, Caller = "mq:" + definition.Address,
+            Service = definition.Service, Cid = cid, Input = Wire.AsInput(message.Body), Channel = definition.Name, Caller = "mq:" + definition.Address,
             Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),
         };
         var (result, attempts) = await DeliveryPolicy.RunAsync(() => _client.InvokeAsync(call, Stopping), definition.Retries,

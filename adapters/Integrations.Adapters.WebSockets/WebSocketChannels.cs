@@ -240,7 +240,7 @@ public sealed class WebSocketChannels(ConfigView view, SecurityDefinitions secur
         log.Information("WS cha → cid={Cid}; name={Channel}; client={Client}; len={Length}", cid, channel.Name, client.Id, text.Length);
         var result = await services.InvokeAsync(new InvokeService
         {
-            Service = channel.Service, Cid = cid, Input = request["input"]?.ToJsonString() ?? "{}", Channel = channel.Name, Caller = client.Caller,
+            Service = channel.Service, Cid = cid, Input = request["input"] is { } given ? System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(given) : default, Channel = channel.Name, Caller = client.Caller,
             Properties = new Dictionary<string, string> { ["websocket.client"] = client.Id },
         }, aborted).ConfigureAwait(false);
         var answer = new JsonObject { ["id"] = id, ["status"] = result.Status, ["cid"] = cid };

@@ -72,7 +72,7 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
             // Mandatory: a call to a queue that does not exist (yet, or any more) comes back at once instead of
             // vanishing while its caller waits for the deadline.
             await channel.BasicPublishAsync("", queue, mandatory: true, Wire.CallProperties(call, waiting: true, id),
-                System.Text.Encoding.UTF8.GetBytes(call.Input), cancellation).ConfigureAwait(false);
+                call.Input, cancellation).ConfigureAwait(false);
             return await answer.Task.WaitAsync(timeout, cancellation).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -88,7 +88,7 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
 
     /// <summary>Publishes a persistent call nobody waits for, and returns when the broker has confirmed it.</summary>
     public Task SendAsync(string queue, InvokeService call, CancellationToken cancellation) =>
-        PublishConfirmedAsync(queue, Wire.CallProperties(call, waiting: false, null), System.Text.Encoding.UTF8.GetBytes(call.Input), cancellation);
+        PublishConfirmedAsync(queue, Wire.CallProperties(call, waiting: false, null), call.Input, cancellation);
 
     /// <summary>
     /// Publishes a persistent message to <paramref name="queue"/> (declaring it, so a message for a service no worker

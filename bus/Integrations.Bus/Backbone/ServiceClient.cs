@@ -10,13 +10,9 @@ namespace Integrations.Bus.Backbone;
 /// Calls services through the backbone: <see cref="InvokeAsync"/> waits for the answer (what channels do),
 /// <see cref="SendAsync"/> leaves a durable message in the service's queue and returns.
 /// </summary>
-public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, NodeOptions options, RabbitBackbone backbone, ILogger log)
+public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory directory, RabbitBackbone backbone, ILogger log)
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
-
-    /// <summary>How long callers wait for <paramref name="service"/>: its settings, else the node's default.</summary>
-    public TimeSpan TimeoutOf(string service) =>
-        config.Find<ServiceSettings>(service)?.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.DefaultTimeout;
 
     /// <summary>
     /// Sends <paramref name="request"/> to its service's queue and waits for the result until the deadline
@@ -25,14 +21,8 @@ public sealed class ServiceClient(ServiceCatalog catalog, ConfigView config, Nod
     /// </summary>
     public async Task<ServiceResult> InvokeAsync(InvokeService request, CancellationToken cancellation = default)
     {
-        if (!catalog.TryGet(request.Service, out _))
-            return ServiceResult.Failed(request.Cid, 404, catalog.NoSuchService(request.Service));
-
-        var now = DateTimeOffset.UtcNow;
-        if (request.Deadline == default) request = request with { Deadline = now + TimeoutOf(request.Service) };
-        var timeout = request.Deadline - now;
-        if (timeout <= TimeSpan.Zero)
-            return ServiceResult.Failed(request.Cid, 504, $"{request.Service}: the deadline passed before the call was sent");
+        if (!directory.TryResolve(request, out _, out request, out var refusal)) return refusal!;
+        var timeout = request.Deadline - DateTimeOffset.UtcNow;
 
         try
         {

@@ -33,25 +33,33 @@ public static class Wire
 
     private const string Service = "esb-service", Channel = "esb-channel", Caller = "esb-caller",
         Deadline = "esb-deadline", Headers = "esb-headers",
-        ReportTo = "esb-report-to", Properties = "esb-properties", Started = "esb-started", DurationUs = "esb-duration-us";
+        ReportTo = "esb-report-to", Properties = "esb-properties", Started = "esb-started", DurationUs = "esb-duration-us",
+        Defaults = "esb-defaults", Overrides = "esb-overrides";
 
     /// <summary>
     /// A message body as a service's input: a JSON object as it is; anything else (a list, a number, text that is not
     /// JSON) as <c>{"body": …}</c>; nothing as <c>{}</c>.
     /// </summary>
-    public static string AsInput(ReadOnlySpan<byte> body)
+    /// <remarks>A body that looks like an object (its first character is <c>{</c>) is passed on as it is, unparsed: the
+    /// worker binding it says what is wrong with it, if anything.</remarks>
+    public static ReadOnlyMemory<byte> AsInput(ReadOnlyMemory<byte> body)
     {
-        if (body.IsEmpty) return "{}";
-        var text = Encoding.UTF8.GetString(body);
+        var span = body.Span;
+        var start = 0;
+        while (start < span.Length && span[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') start++;
+        if (start == span.Length) return default;
+        if (span[start] == (byte)'{') return body;
+        var text = Encoding.UTF8.GetString(span);
+        System.Text.Json.Nodes.JsonNode? node;
         try
         {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(text);
-            return node is System.Text.Json.Nodes.JsonObject ? text : new System.Text.Json.Nodes.JsonObject { ["body"] = node }.ToJsonString();
+            node = System.Text.Json.Nodes.JsonNode.Parse(text);
         }
         catch (JsonException)
         {
-            return new System.Text.Json.Nodes.JsonObject { ["body"] = text }.ToJsonString();
+            node = text;
         }
+        return JsonSerializer.SerializeToUtf8Bytes(new System.Text.Json.Nodes.JsonObject { ["body"] = node });
     }
 
     /// <summary>The headers of a message given up on: what it carried, and why, when and by what it was given up.</summary>
@@ -89,6 +97,8 @@ public static class Wire
         if (call.Deadline != default) headers[Deadline] = call.Deadline.ToUnixTimeMilliseconds();
         if (call.ReportTo is not null) headers[ReportTo] = call.ReportTo;
         if (call.Properties is { Count: > 0 } p) headers[Properties] = JsonSerializer.Serialize(p);
+        if (call.Defaults is not null) headers[Defaults] = call.Defaults;
+        if (call.Overrides is not null) headers[Overrides] = call.Overrides;
         var properties = new BasicProperties
         {
             ContentType = "application/json",
@@ -117,7 +127,9 @@ public static class Wire
             Channel = Text(headers, Channel) ?? "",
             Caller = Text(headers, Caller),
             Deadline = headers is not null && headers.TryGetValue(Deadline, out var d) && d is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : default,
-            Input = body.Length == 0 ? "{}" : Encoding.UTF8.GetString(body.Span),
+            Input = body,
+            Defaults = Text(headers, Defaults),
+            Overrides = Text(headers, Overrides),
             ReportTo = Text(headers, ReportTo),
             Properties = Text(headers, Properties) is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null,
         };

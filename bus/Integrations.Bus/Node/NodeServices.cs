@@ -33,6 +33,7 @@ public static class NodeServices
         var catalog = new ServiceCatalog();
         foreach (var assembly in options.ServiceAssemblies.Distinct()) catalog.AddAssembly(assembly, "built-in");
         services.AddSingleton(catalog);
+        services.AddSingleton<ServiceDirectory>();
         services.AddSingleton<ServiceRuntime>();
         services.AddSingleton<IServiceRuntime>(sp => sp.GetRequiredService<ServiceRuntime>());
         services.AddSingleton<ServiceClient>();

@@ -79,7 +79,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
-        var (result, attempts) = await DeliveryPolicy.RunAsync(async () => await DeliverAsync(subscription, json, cid).ConfigureAwait(false) is { } error
+        var (result, attempts) = await DeliveryPolicy.RunAsync(async () => await DeliverAsync(subscription, message.Body, json, cid).ConfigureAwait(false) is { } error
                 ? ServiceResult.Failed(cid, error.Status, error.Message)
                 : new ServiceResult { Cid = cid, Status = 200 },
             subscription.Retries, (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
@@ -100,7 +100,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
     }
 
     // Null when delivered; else why not, with the status that says whether to try again (5xx) or not (4xx).
-    private async Task<(int Status, string Message)?> DeliverAsync(PubSubSubscription subscription, string json, string cid)
+    private async Task<(int Status, string Message)?> DeliverAsync(PubSubSubscription subscription, ReadOnlyMemory<byte> message, string json, string cid)
     {
         var context = new ServiceContext(new InvokeService { Service = "pubsub", Cid = cid, Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name },
             Log.ForContext("Cid", cid), _provider.GetRequiredService<IServiceRuntime>(), Stopping);
@@ -111,7 +111,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
                 case PubSubSubscription.ToService:
                     var result = await _client.InvokeAsync(new InvokeService
                     {
-                        Service = subscription.Service!, Cid = cid, Input = Wire.AsInput(Encoding.UTF8.GetBytes(json)), Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name,
+                        Service = subscription.Service!, Cid = cid, Input = Wire.AsInput(message), Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name,
                         Properties = new Dictionary<string, string> { ["pubsub.topic"] = subscription.Topic, ["pubsub.subscription"] = subscription.Name },
                     }, Stopping).ConfigureAwait(false);
                     return result.Status < 400 ? null : (result.Status, $"{result.Status}: {result.Error}");

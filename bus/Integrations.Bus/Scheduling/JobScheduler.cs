@@ -133,7 +133,7 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
         if (!catalog.TryGet(call.Service, out _)) throw new ServiceException(404, $"cannot schedule {call.Service}: {catalog.NoSuchService(call.Service)}");
         var id = "once-" + Cid.New();
         var job = JobBuilder.Create<ServiceJob>().WithIdentity(id, OnceGroup)
-            .UsingJobData(JobKeyName, id).UsingJobData(ServiceKey, call.Service).UsingJobData(InputKey, call.Input)
+            .UsingJobData(JobKeyName, id).UsingJobData(ServiceKey, call.Service).UsingJobData(InputKey, call.Input.IsEmpty ? "{}" : System.Text.Encoding.UTF8.GetString(call.Input.Span))
             .UsingJobData(ScheduledByKey, call.Cid).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(id, OnceGroup).StartAt(at)
             .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();

@@ -39,7 +39,7 @@ public sealed class ServiceJob(ServiceClient client, JobRuns runs, NodeOptions o
         {
             await client.SendAsync(new InvokeService
             {
-                Service = service, Cid = cid, Input = data.GetString(JobScheduler.InputKey) ?? "{}",
+                Service = service, Cid = cid, Input = InvokeService.Json(data.GetString(JobScheduler.InputKey) ?? "{}"),
                 Channel = "scheduler", Caller = job, ReportTo = runs.ReportQueue,
             }, cancellation).ConfigureAwait(false);
         }

@@ -34,7 +34,7 @@ public sealed class ServiceStats
 /// Runs services in this process: binds the input, makes the context, calls <c>Handle</c>, and turns
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
-public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client, IOutgoingConnections connections, Scheduling.JobScheduler scheduler,
+public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient client, IOutgoingConnections connections, Scheduling.JobScheduler scheduler,
     Backbone.Pushes pushes, PubSub.Topics topics, ILogger log)
     : IServiceRuntime
 {
@@ -47,30 +47,21 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
     /// <inheritdoc />
     public async Task<ServiceResult> RunHereAsync(InvokeService request, CancellationToken cancellation)
     {
-        if (!catalog.TryGet(request.Service, out var descriptor))
-            return ServiceResult.Failed(request.Cid, 404, catalog.NoSuchService(request.Service));
+        if (!directory.TryResolve(request, out var descriptor, out request, out var refusal)) return refusal!;
 
         // The service's own lines name it as their source and carry the call's cid.
         var log = _log.ForContext("SourceContext", request.Service).ForContext("Cid", request.Cid);
         var shutdown = cancellation;
-        CancellationTokenSource? deadline = null;
-        // A call nobody waits for (InvokeAsync) still gets the service's timeout, counted from now.
-        if (request.Deadline == default) request = request with { Deadline = DateTimeOffset.UtcNow + client.TimeoutOf(request.Service) };
-        if (request.Deadline != default)
-        {
-            var left = request.Deadline - DateTimeOffset.UtcNow;
-            if (left <= TimeSpan.Zero)
-                return ServiceResult.Failed(request.Cid, 504, $"{request.Service}: the deadline passed before it started");
-            deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            deadline.CancelAfter(left);
-            cancellation = deadline.Token;
-        }
+        // A call nobody waits for (InvokeAsync) has the service's timeout, counted from now (the directory says so).
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(request.Deadline - DateTimeOffset.UtcNow);
+        cancellation = deadline.Token;
 
         var started = Stopwatch.GetTimestamp();
         try
         {
             var context = new ServiceContext(request, log, this, cancellation);
-            var output = await descriptor.Create().RunAsync(request.Input, context).ConfigureAwait(false);
+            var output = await descriptor.Create().RunAsync(context).ConfigureAwait(false);
             return context.ResponseIfSet is { } response
                 ? new ServiceResult { Cid = request.Cid, Status = response.Status, Output = output, Headers = response.Headers.Count > 0 ? response.Headers : null }
                 : ServiceResult.Ok(request.Cid, output);
@@ -90,7 +81,7 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
             log.Warning("{Service} stopped: the node is shutting down", request.Service);
             return ServiceResult.Failed(request.Cid, 503, $"{request.Service} stopped: the node is shutting down; call again");
         }
-        catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             log.Warning("{Service} ran past its deadline after {Elapsed:0.0} ms", request.Service, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return ServiceResult.Failed(request.Cid, 504, $"{request.Service} did not finish before its deadline");
@@ -102,7 +93,7 @@ public sealed class ServiceRuntime(ServiceCatalog catalog, ServiceClient client,
         }
         finally
         {
-            deadline?.Dispose();
+            deadline.Dispose();
             Stats.Record(request.Service, Stopwatch.GetElapsedTime(started));
         }
     }

@@ -11,8 +11,20 @@ public sealed record InvokeService
     /// <summary>The correlation id, kept on every hop.</summary>
     public string Cid { get; init; } = "";
 
-    /// <summary>The input, a JSON object as text.</summary>
-    public string Input { get; init; } = "{}";
+    /// <summary>
+    /// The input as it came from the channel: a JSON object in UTF-8 (empty for none). It is parsed once, where the
+    /// worker binds it to the service's input.
+    /// </summary>
+    public ReadOnlyMemory<byte> Input { get; init; }
+
+    /// <summary>Fields the input has unless it gives them itself (a REST call's query string): a JSON object, or null.</summary>
+    public string? Defaults { get; init; }
+
+    /// <summary>Fields that win over the input's own (a REST call's path parameters): a JSON object, or null.</summary>
+    public string? Overrides { get; init; }
+
+    /// <summary>A JSON text as an input.</summary>
+    public static ReadOnlyMemory<byte> Json(string json) => System.Text.Encoding.UTF8.GetBytes(json);
 
     /// <summary>The channel the call came in through.</summary>
     public string Channel { get; init; } = "";

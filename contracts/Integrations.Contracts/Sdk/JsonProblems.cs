@@ -22,6 +22,7 @@ public static class JsonProblems
             var known = Members(target, options);
             return (unknown, "unknown field" + Suggestions.DidYouMean(unknown, known));
         }
+        if (exception.Message.Contains("uplicate", StringComparison.Ordinal)) return (field, "is given twice");
         var (value, type) = Walk(root, target, Segments(exception.Path), options);
         if (type is null) return (field, "has a value of the wrong type");
         if (value is null) return (field, $"expected {Expected(type, options)}");

@@ -8,9 +8,9 @@ namespace Integrations;
 /// </summary>
 public interface IService
 {
-    /// <summary>Binds <paramref name="input"/> (a JSON object), runs the service and returns its answer as JSON.</summary>
+    /// <summary>Binds the call's input (<see cref="ServiceContext.Request"/>), runs the service and returns its answer as JSON.</summary>
     /// <exception cref="ServiceException">The input is not acceptable (status 400) or the service chose a status.</exception>
-    Task<string> RunAsync(string input, ServiceContext context);
+    Task<string> RunAsync(ServiceContext context);
 }
 
 /// <summary>
@@ -40,9 +40,9 @@ public abstract class Service<TInput, TOutput> : IService
     /// <summary>Does the service's work. A new instance runs each call, so fields are per call.</summary>
     protected abstract Task<TOutput> Handle(TInput input, ServiceContext ctx);
 
-    async Task<string> IService.RunAsync(string input, ServiceContext context)
+    async Task<string> IService.RunAsync(ServiceContext context)
     {
-        var bound = ServiceInput.Bind<TInput>(input);
+        var bound = ServiceInput.Bind<TInput>(context.Request);
         var output = await Handle(bound, context).ConfigureAwait(false);
         return JsonSerializer.Serialize(output, ServiceJson.For(typeof(TOutput)));
     }

@@ -28,6 +28,9 @@ public sealed class ServiceContext
     /// <summary>The correlation id: it names this call in every log line, on every hop, and in the answer's <c>X-Esb-Cid</c> header.</summary>
     public string Cid => _request.Cid;
 
+    /// <summary>The call as it reached the service: its input as it came, and where it came from.</summary>
+    public InvokeService Request => _request;
+
     /// <summary>The name of the running service.</summary>
     public string Service => _request.Service;
 
@@ -135,9 +138,9 @@ public sealed class ServiceContext
         Cid = Cid,
         Input = input switch
         {
-            null => "{}",
-            string json => json,
-            _ => JsonSerializer.Serialize(input, input.GetType(), ServiceJson.For(input.GetType())),
+            null => default,
+            string json => InvokeService.Json(json),
+            _ => JsonSerializer.SerializeToUtf8Bytes(input, input.GetType(), ServiceJson.For(input.GetType())),
         },
         Channel = "invoke",
         Caller = Service,

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Integrations.Messages;
 
 namespace Integrations;
 
@@ -13,6 +14,57 @@ public static class ServiceInput
 
     /// <summary>The JSON names of the members of <paramref name="inputType"/> that must be present and not null.</summary>
     public static IReadOnlyList<string> Required(Type inputType) => RequiredFields.GetValue(inputType, FindRequired);
+
+    /// <summary>
+    /// Reads a call's input into <typeparamref name="T"/>: its body as it came, with the fields it takes from elsewhere
+    /// (<see cref="InvokeService.Defaults"/> under it, <see cref="InvokeService.Overrides"/> over it) — parsed once.
+    /// </summary>
+    /// <exception cref="ServiceException">400, as <see cref="Bind{T}(string)"/> says.</exception>
+    public static T Bind<T>(InvokeService call)
+    {
+        if (call.Defaults is null && call.Overrides is null) return Bind<T>(call.Input);
+        System.Text.Json.Nodes.JsonObject merged;
+        try
+        {
+            var body = call.Input.IsEmpty ? new System.Text.Json.Nodes.JsonObject() : System.Text.Json.Nodes.JsonNode.Parse(call.Input.Span);
+            merged = body as System.Text.Json.Nodes.JsonObject
+                ?? throw new ServiceException(400, $"input must be a JSON object, not {Describe(body is null ? JsonValueKind.Null : body.GetValueKind())}");
+            if (call.Defaults is { } defaults)
+                foreach (var (name, value) in System.Text.Json.Nodes.JsonNode.Parse(defaults)!.AsObject())
+                    if (!merged.ContainsKey(name)) merged[name] = value?.DeepClone();
+            if (call.Overrides is { } overrides)
+                foreach (var (name, value) in System.Text.Json.Nodes.JsonNode.Parse(overrides)!.AsObject())
+                    merged[name] = value?.DeepClone();
+        }
+        catch (JsonException e)
+        {
+            throw new ServiceException(400, Malformed(e));
+        }
+        catch (ArgumentException e)
+        {
+            // A key given twice is found when the object is read ("… Key: quantity").
+            var key = e.Message.LastIndexOf("Key: ", StringComparison.Ordinal) is var at and >= 0 ? e.Message[(at + 5)..].Split(" (Parameter")[0].Trim() : "a field";
+            throw new ServiceException(400, $"{key}: is given twice");
+        }
+        return Bind<T>(JsonSerializer.SerializeToUtf8Bytes(merged));
+    }
+
+    /// <summary>Reads <paramref name="json"/> (UTF-8) into <typeparamref name="T"/>.</summary>
+    /// <exception cref="ServiceException">400, as <see cref="Bind{T}(string)"/> says.</exception>
+    public static T Bind<T>(ReadOnlyMemory<byte> json)
+    {
+        if (json.IsEmpty) return Bind<T>("{}");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ServiceException(400, Malformed(e));
+        }
+        return Bind<T>(document);
+    }
 
     /// <summary>Reads <paramref name="json"/> into <typeparamref name="T"/>.</summary>
     /// <exception cref="ServiceException">400: malformed JSON (with line and position), not an object,
@@ -30,7 +82,11 @@ public static class ServiceInput
         {
             throw new ServiceException(400, Malformed(e));
         }
+        return Bind<T>(document);
+    }
 
+    private static T Bind<T>(JsonDocument document)
+    {
         using (document)
         {
             var root = document.RootElement;

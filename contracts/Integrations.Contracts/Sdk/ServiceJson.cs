@@ -27,6 +27,8 @@ public static class ServiceJson
             // Parameters given as key=value lines arrive as strings; let "5" bind to an int.
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
             RespectNullableAnnotations = true,
+            // {"quantity": 1, "quantity": 2} is a mistake to say, not a value to guess.
+            AllowDuplicateProperties = false,
             // Which constructor parameters are required is decided by ServiceInput (nullable = optional),
             // which names every missing field at once.
             Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },

@@ -60,12 +60,13 @@ public sealed class Running_services_in_process
             catalog.Add(ServiceDefinition.Describe(type, "test"));
         catalog.AddAssembly(Integrations.Services.ShippedServices.Assembly, "built-in");
         // RunHereAsync never touches the broker: the client's bus parts stay unset.
-        var client = new ServiceClient(catalog, new ConfigView(), new NodeOptions(), null!, _log.Logger);
-        _runtime = new ServiceRuntime(catalog, client, null!, null!, null!, null!, _log.Logger);
+        var directory = new ServiceDirectory(catalog, new ConfigView(), new NodeOptions());
+        var client = new ServiceClient(catalog, directory, null!, _log.Logger);
+        _runtime = new ServiceRuntime(directory, client, null!, null!, null!, null!, _log.Logger);
     }
 
     private Task<ServiceResult> Run(string service, string input = "{}", DateTimeOffset deadline = default) =>
-        _runtime.RunHereAsync(new InvokeService { Service = service, Cid = "cid-1", Input = input, Channel = "test", Deadline = deadline }, CancellationToken.None);
+        _runtime.RunHereAsync(new InvokeService { Service = service, Cid = "cid-1", Input = InvokeService.Json(input), Channel = "test", Deadline = deadline }, CancellationToken.None);
 
     [Fact]
     public async Task A_service_answers_with_snake_case_json()

@@ -85,6 +85,29 @@ public sealed class Binding_service_input
     }
 
     [Fact]
+    public void A_field_given_twice_is_refused_with_or_without_fields_from_elsewhere()
+    {
+        Assert.Equal("quantity: is given twice", Assert.Throws<ServiceException>(() =>
+            ServiceInput.Bind<Order>(Messages.InvokeService.Json("""{"customer": "A", "quantity": 1, "quantity": 2}"""))).Message);
+        Assert.Equal("quantity: is given twice", Assert.Throws<ServiceException>(() => ServiceInput.Bind<Order>(new Messages.InvokeService
+        {
+            Input = Messages.InvokeService.Json("""{"customer": "A", "quantity": 1, "quantity": 2}"""), Overrides = """{"customer": "B"}""",
+        })).Message);
+    }
+
+    [Fact]
+    public void Fields_from_elsewhere_lie_under_the_body_or_over_it()
+    {
+        var order = ServiceInput.Bind<Order>(new Messages.InvokeService
+        {
+            Input = Messages.InvokeService.Json("""{"customer": "body", "quantity": 2}"""),
+            Defaults = """{"customer": "query", "note": "from the query"}""",
+            Overrides = """{"quantity": "3"}""",
+        });
+        Assert.Equal(new Order("body", 3, "from the query", null), order);
+    }
+
+    [Fact]
     public void The_demo_service_says_what_its_name_must_be()
     {
         var error = Assert.Throws<ServiceException>(() => ServiceInput.Bind<Integrations.Services.Demo.Hello.Input>("""{"name": 5}"""));
