@@ -25,7 +25,7 @@ namespace Integrations.Adapters.Http;
 /// to a topic.
 /// </summary>
 public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints, RestChannelTable channels,
-    SecurityDefinitions security, ServiceClient services, Bus.Config.ConfigView config, Bus.PubSub.Topics topics, ILogger log)
+    CallerSecurity callers, ServiceClient services, Bus.Config.ConfigView config, Bus.PubSub.Topics topics, ILogger log)
 {
     private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
     private const string AnyMethod = "GET, POST, PUT, PATCH, DELETE";
@@ -104,20 +104,11 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
             await HttpAnswers.WriteErrorAsync(http, 404, $"no pubsub_topic named '{topic}'", cid);
             return;
         }
-        if (definition.Security is { } securityName)
+        var check = await callers.CheckAsync(http, definition.Security);
+        if (!check.Passed)
         {
-            if (security.Find(securityName) is not { IsActive: true } securityDefinition)
-            {
-                await HttpAnswers.WriteErrorAsync(http, 403, $"publishing is suspended: the topic's security definition '{securityName}' is missing or inactive", cid);
-                return;
-            }
-            var check = await security.CheckAsync(securityDefinition, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
-            if (!check.Passed)
-            {
-                if (check.Challenge is { } challenge) http.Response.Headers.WWWAuthenticate = challenge;
-                await HttpAnswers.WriteErrorAsync(http, check.Status, check.Error ?? "refused", cid);
-                return;
-            }
+            await HttpAnswers.WriteErrorAsync(http, check.Status, check.Error ?? "refused", cid);
+            return;
         }
         string body;
         using (var reader = new StreamReader(request.Body))
@@ -171,19 +162,9 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
             return Fail(405, $"{request.Method} is not allowed on this channel; use {method}");
         }
 
-        string? caller = null;
-        if (config.Security is { } securityName)
-        {
-            if (security.Find(securityName) is not { } definition)
-                return Fail(403, $"access is suspended: the channel's security definition '{securityName}' does not exist");
-            var check = await security.CheckAsync(definition, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
-            if (!check.Passed)
-            {
-                if (check.Challenge is not null) http.Response.Headers.WWWAuthenticate = check.Challenge;
-                return Fail(check.Status, check.Error!);
-            }
-            caller = check.Caller;
-        }
+        var check = await callers.CheckAsync(http, config.Security);
+        if (!check.Passed) return Fail(check.Status, check.Error!);
+        var caller = check.Caller;
 
         if (channel.Limiter is { } limiter)
         {

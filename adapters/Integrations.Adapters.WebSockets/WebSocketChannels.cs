@@ -26,7 +26,7 @@ namespace Integrations.Adapters.WebSockets;
 /// topic. Services push with <c>ctx.PushAsync(clientId or "topic:NAME", message)</c> from any node; the client gets
 /// <c>{"push": …, "topic": …}</c>. Keep-alive pings, an idle timeout, and limits on message size and connections.
 /// </summary>
-public sealed class WebSocketChannels(ConfigView view, SecurityDefinitions security, ServiceClient services, Pushes pushes, ILogger log) : IHostedService
+public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, ServiceClient services, Pushes pushes, ILogger log) : IHostedService
 {
     private const int InFlightPerClient = 16;
     private readonly ConcurrentDictionary<string, Client> _clients = new(StringComparer.Ordinal);
@@ -92,30 +92,14 @@ public sealed class WebSocketChannels(ConfigView view, SecurityDefinitions secur
             await HttpAnswers.WriteErrorAsync(http, 503, $"the channel '{channel.Name}' has its {channel.MaxConnections} connections on this node; try again later", cid).ConfigureAwait(false);
             return;
         }
-        string? caller = null;
-        if (channel.Security is { } securityName)
+        var check = await callers.CheckAsync(http, channel.Security, fromQuery: true).ConfigureAwait(false);
+        if (!check.Passed)
         {
-            if (security.Find(securityName) is not { IsActive: true } definition)
-            {
-                await HttpAnswers.WriteErrorAsync(http, 403, $"access is suspended: the channel's security definition '{securityName}' is missing or inactive", cid).ConfigureAwait(false);
-                return;
-            }
-            var check = await security.CheckAsync(definition, name => Credential(http.Request, definition, name)).ConfigureAwait(false);
-            if (!check.Passed)
-            {
-                if (check.Challenge is { } challenge) http.Response.Headers.WWWAuthenticate = challenge;
-                _log.ForContext("Cid", cid).Warning("WS cha: {Path} refused: {Reason}", path, check.Error);
-                var hint = definition.Type switch
-                {
-                    SecurityDefinition.ApiKey => " (a browser gives it as ?api_key=…)",
-                    SecurityDefinition.Jwt => " (a browser gives the token as ?access_token=…)",
-                    _ => "",
-                };
-                await HttpAnswers.WriteErrorAsync(http, check.Status, (check.Error ?? "refused") + hint, cid).ConfigureAwait(false);
-                return;
-            }
-            caller = check.Caller;
+            _log.ForContext("Cid", cid).Warning("WS cha: {Path} refused: {Reason}", path, check.Error);
+            await HttpAnswers.WriteErrorAsync(http, check.Status, check.Error ?? "refused", cid).ConfigureAwait(false);
+            return;
         }
+        var caller = check.Caller;
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -142,14 +126,6 @@ public sealed class WebSocketChannels(ConfigView view, SecurityDefinitions secur
         }
     }
 
-    // A browser cannot set headers on a WebSocket handshake: ?api_key= stands for the API key header, ?access_token= for a bearer token.
-    private static string? Credential(HttpRequest request, SecurityDefinition definition, string header)
-    {
-        if (request.Headers.TryGetValue(header, out var value)) return value.ToString();
-        if (definition.Type == SecurityDefinition.ApiKey && request.Query.TryGetValue("api_key", out var key)) return key.ToString();
-        if (header.Equals("Authorization", StringComparison.OrdinalIgnoreCase) && request.Query.TryGetValue("access_token", out var token)) return "Bearer " + token;
-        return null;
-    }
 
     private async Task ReceiveAsync(Client client, ChannelWebSocket channel, CancellationToken aborted)
     {

@@ -44,6 +44,7 @@ public static class NodeServices
         services.AddHostedService(sp => sp.GetRequiredService<RabbitBackbone>());
         services.AddSingleton<SecretBox>();
         services.AddSingleton<SecurityDefinitions>();
+        services.AddSingleton<CallerSecurity>();
         services.AddSingleton<HttpPool>();
         services.AddSingleton<OAuthTokens>();
         services.AddSingleton<RestConnections>();

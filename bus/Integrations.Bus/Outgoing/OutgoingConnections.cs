@@ -7,11 +7,11 @@ namespace Integrations.Bus.Outgoing;
 public sealed class OutgoingConnections(RestConnections rest, AmqpOutgoing amqp, MqOutgoing mq) : IOutgoingConnections
 {
     /// <inheritdoc />
-    public Task<RestResponse> SendRestAsync(string name, RestRequest request, ServiceContext context) => rest.SendRestAsync(name, request, context);
+    public Task<RestResponse> SendRestAsync(string name, RestRequest request, CallScope context) => rest.SendRestAsync(name, request, context);
 
     /// <inheritdoc />
-    public Task PublishAmqpAsync(string name, AmqpMessage message, ServiceContext context) => amqp.PublishAsync(name, message, context);
+    public Task PublishAmqpAsync(string name, AmqpMessage message, CallScope context) => amqp.PublishAsync(name, message, context);
 
     /// <inheritdoc />
-    public Task SendMqAsync(string name, AmqpMessage message, ServiceContext context) => mq.SendAsync(name, message, context);
+    public Task SendMqAsync(string name, AmqpMessage message, CallScope context) => mq.SendAsync(name, message, context);
 }

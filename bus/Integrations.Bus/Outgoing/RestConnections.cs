@@ -34,7 +34,7 @@ public sealed partial class RestConnections(ConfigView config, SecurityDefinitio
     private readonly ILogger _log = log.ForContext("SourceContext", "rest-out");
 
     /// <summary>Sends <paramref name="request"/> on the connection named <paramref name="name"/> for the call of <paramref name="context"/>.</summary>
-    public async Task<RestResponse> SendRestAsync(string name, RestRequest request, ServiceContext context)
+    public async Task<RestResponse> SendRestAsync(string name, RestRequest request, CallScope context)
     {
         var connection = config.Find<OutgoingRest>(name)
             ?? throw new ServiceException(500, $"no outgoing REST connection named '{name}'; create it first (esb outgoing-rest create name={name} …)");
@@ -106,7 +106,7 @@ public sealed partial class RestConnections(ConfigView config, SecurityDefinitio
         http.SendAsync(new HttpRequestMessage(method, url), HttpCompletionOption.ResponseHeadersRead, cancellation);
 
     private async Task<(HttpResponseMessage Response, string? Token)> SendOnceAsync(HttpClient client, OutgoingRest connection,
-        SecurityDefinition? definition, RestRequest request, Uri url, ServiceContext context)
+        SecurityDefinition? definition, RestRequest request, Uri url, CallScope context)
     {
         var message = new HttpRequestMessage(request.Method, url);
         message.Headers.TryAddWithoutValidation(HttpAnswers.CidHeader, context.Cid);

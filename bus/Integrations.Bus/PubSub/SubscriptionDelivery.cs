@@ -7,7 +7,6 @@ using Integrations.Bus.Node;
 using Integrations.Bus.Outgoing;
 using Integrations.Bus.Transports.Amqp;
 using Integrations.Config;
-using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 
 namespace Integrations.Bus.PubSub;
@@ -27,12 +26,11 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
     private readonly RestConnections _rest;
     private readonly AmqpOutgoing _amqp;
     private readonly Pushes _pushes;
-    private readonly IServiceProvider _provider;
     private readonly IDisposable _watch;
 
     /// <summary>Follows the subscriptions.</summary>
     public SubscriptionDelivery(ConfigView view, RabbitBackbone backbone, ServiceClient client, RestConnections rest, AmqpOutgoing amqp,
-        Pushes pushes, IServiceProvider provider, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
+        Pushes pushes, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
     {
         _view = view;
         _backbone = backbone;
@@ -40,7 +38,6 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         _rest = rest;
         _amqp = amqp;
         _pushes = pushes;
-        _provider = provider;
         _watch = view.Watch([typeof(PubSubSubscription)], (_, name) => Reconcile(name));
     }
 
@@ -102,8 +99,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
     // Null when delivered; else why not, with the status that says whether to try again (5xx) or not (4xx).
     private async Task<(int Status, string Message)?> DeliverAsync(PubSubSubscription subscription, ReadOnlyMemory<byte> message, string json, string cid)
     {
-        var context = new ServiceContext(new InvokeService { Service = "pubsub", Cid = cid, Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name },
-            Log.ForContext("Cid", cid), _provider.GetRequiredService<IServiceRuntime>(), Stopping);
+        var context = new CallScope(cid, Stopping, subscription.Name);
         try
         {
             switch (subscription.DeliverTo)

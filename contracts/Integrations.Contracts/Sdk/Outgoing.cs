@@ -100,7 +100,7 @@ public readonly struct RestConnection
     /// <summary>Any method.</summary>
     /// <exception cref="OutgoingCallException">The system could not be reached or did not answer in time (502).</exception>
     public Task<RestResponse> SendAsync(HttpMethod method, object? query = null, object? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
-        _connections.SendRestAsync(Name, new RestRequest(method, query, body, headers), _context);
+        _connections.SendRestAsync(Name, new RestRequest(method, query, body, headers), _context.Scope);
 }
 
 /// <summary>One outgoing AMQP connection, as a service uses it: publishes with the broker's confirmation.</summary>
@@ -127,7 +127,7 @@ public readonly struct AmqpConnection
     /// <exception cref="OutgoingCallException">The broker could not be reached or refused the message (502).</exception>
     public Task PublishAsync(object? body, string? routingKey = null, IReadOnlyDictionary<string, string>? headers = null,
         string? messageId = null, string? correlationId = null) =>
-        _connections.PublishAmqpAsync(Name, new AmqpMessage(body, routingKey, headers, messageId, correlationId), _context);
+        _connections.PublishAmqpAsync(Name, new AmqpMessage(body, routingKey, headers, messageId, correlationId), _context.Scope);
 }
 
 /// <summary>One outgoing MQ (AMQP 1.0) connection, as a service uses it.</summary>
@@ -149,7 +149,7 @@ public readonly struct MqConnection
     /// <summary>Sends <paramref name="body"/> (JSON; a string as it is) to the connection's address, with application properties and ids; returns once the broker accepted it.</summary>
     /// <exception cref="OutgoingCallException">The broker could not be reached or refused the message (502).</exception>
     public Task SendAsync(object? body, IReadOnlyDictionary<string, string>? properties = null, string? messageId = null, string? correlationId = null) =>
-        _connections.SendMqAsync(Name, new AmqpMessage(body, null, properties, messageId, correlationId), _context);
+        _connections.SendMqAsync(Name, new AmqpMessage(body, null, properties, messageId, correlationId), _context.Scope);
 }
 
 /// <summary>What a service publishes on an outgoing AMQP connection.</summary>
@@ -233,11 +233,11 @@ public sealed class OutgoingCallException(string connection, string reason)
 public interface IOutgoingConnections
 {
     /// <summary>Sends a request on the REST connection named <paramref name="name"/>.</summary>
-    Task<RestResponse> SendRestAsync(string name, RestRequest request, ServiceContext context);
+    Task<RestResponse> SendRestAsync(string name, RestRequest request, CallScope scope);
 
     /// <summary>Publishes on the AMQP connection named <paramref name="name"/>.</summary>
-    Task PublishAmqpAsync(string name, AmqpMessage message, ServiceContext context);
+    Task PublishAmqpAsync(string name, AmqpMessage message, CallScope scope);
 
     /// <summary>Sends on the MQ (AMQP 1.0) connection named <paramref name="name"/>.</summary>
-    Task SendMqAsync(string name, AmqpMessage message, ServiceContext context);
+    Task SendMqAsync(string name, AmqpMessage message, CallScope scope);
 }

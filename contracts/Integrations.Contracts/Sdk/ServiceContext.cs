@@ -28,6 +28,9 @@ public sealed class ServiceContext
     /// <summary>The correlation id: it names this call in every log line, on every hop, and in the answer's <c>X-Esb-Cid</c> header.</summary>
     public string Cid => _request.Cid;
 
+    /// <summary>What outgoing calls made for this call carry: its cid, its cancellation, the service's name.</summary>
+    public CallScope Scope => new(Cid, Cancellation, Service);
+
     /// <summary>The call as it reached the service: its input as it came, and where it came from.</summary>
     public InvokeService Request => _request;
 

@@ -21,7 +21,7 @@ public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger l
 
     /// <summary>Publishes <paramref name="message"/> on the outgoing connection <paramref name="name"/>.</summary>
     /// <exception cref="OutgoingCallException">Unknown or inactive connection, broker unreachable, or the message refused (502).</exception>
-    public async Task PublishAsync(string name, AmqpMessage message, ServiceContext context)
+    public async Task PublishAsync(string name, AmqpMessage message, CallScope context)
     {
         var outgoing = view.Find<OutgoingAmqp>(name)
             ?? throw new ServiceException(500, $"no outgoing AMQP connection named '{name}'; create it first (esb outgoing-amqp create name={name} …)");

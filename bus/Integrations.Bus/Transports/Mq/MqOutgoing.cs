@@ -21,7 +21,7 @@ public sealed class MqOutgoing(ConfigView view, MqBrokers brokers, ILogger log)
 
     /// <summary>Sends <paramref name="message"/> on the outgoing connection <paramref name="name"/>.</summary>
     /// <exception cref="OutgoingCallException">Unknown or inactive connection, broker unreachable, or the message refused (502).</exception>
-    public async Task SendAsync(string name, AmqpMessage message, ServiceContext context)
+    public async Task SendAsync(string name, AmqpMessage message, CallScope context)
     {
         var outgoing = view.Find<OutgoingMq>(name)
             ?? throw new ServiceException(500, $"no outgoing MQ connection named '{name}'; create it first (esb outgoing-mq create name={name} …)");
