@@ -31,7 +31,6 @@ public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, S
     private const int InFlightPerClient = 16;
     private readonly ConcurrentDictionary<string, Client> _clients = new(StringComparer.Ordinal);
     private readonly ILogger _log = log.ForContext("SourceContext", "websocket");
-    private IAsyncDisposable? _subscription;
     // The channels by path, rebuilt when the configuration changes: every request on the channel port asks.
     private (long Version, Dictionary<string, ChannelWebSocket> ByPath) _paths = (-1, []);
 
@@ -39,8 +38,7 @@ public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, S
     public int Connected => _clients.Count;
 
     /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        _subscription = await pushes.SubscribeAsync(DeliverAsync, cancellationToken).ConfigureAwait(false);
+    public Task StartAsync(CancellationToken cancellationToken) => pushes.SubscribeAsync(DeliverAsync).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -56,7 +54,6 @@ public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, S
                 // Gone already.
             }
         }
-        if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Middleware for the channel port: takes WebSocket requests to a channel's path, passes everything else on.</summary>

@@ -152,44 +152,6 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
-    /// <summary>
-    /// Publishes to a MassTransit endpoint by name: its durable fanout exchange (declared if missing), with the
-    /// broker's confirmation. When no queue is bound to the exchange, the queue of the same name is declared and bound,
-    /// as MassTransit does for a send endpoint, and the message published again: it is never dropped.
-    /// </summary>
-    public async Task PublishToEndpointAsync(string name, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
-    {
-        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
-        try
-        {
-            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
-            if (!_declared.ContainsKey("exchange:" + name))
-            {
-                await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
-                _declared["exchange:" + name] = true;
-            }
-            try
-            {
-                await channel.BasicPublishAsync(name, "", mandatory: true, properties, body, cancellation).ConfigureAwait(false);
-            }
-            catch (RabbitMQ.Client.Exceptions.PublishReturnException)
-            {
-                await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
-                await channel.QueueBindAsync(name, name, "", cancellationToken: cancellation).ConfigureAwait(false);
-                await channel.BasicPublishAsync(name, "", mandatory: true, properties, body, cancellation).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            _declared.TryRemove("exchange:" + name, out _);
-            throw;
-        }
-        finally
-        {
-            _confirmedGate.Release();
-        }
-    }
-
     /// <summary>Declares a durable fanout <paramref name="exchange"/> and, when given, a durable <paramref name="queue"/> bound to it.</summary>
     public async Task DeclareBindingAsync(string exchange, string? queue, CancellationToken cancellation)
     {
@@ -229,6 +191,18 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
             _confirmedGate.Release();
         }
     }
+
+    /// <summary>
+    /// Publishes on a fanout exchange every node hears (see <see cref="Broadcasts"/>): the event's name as the
+    /// message's type, this node as its sender.
+    /// </summary>
+    public Task BroadcastAsync(string exchange, string @event, ReadOnlyMemory<byte> body, IDictionary<string, object?>? headers, CancellationToken cancellation) =>
+        PublishToExchangeAsync(exchange, new BasicProperties { Type = @event, AppId = options.NodeName, ContentType = "application/json", Headers = headers },
+            body, cancellation);
+
+    /// <summary>Announces one of the cluster's events (a configuration change, a deployment) to every other node.</summary>
+    public Task AnnounceAsync<T>(T message, CancellationToken cancellation) where T : class =>
+        BroadcastAsync(Broadcasts.Events, typeof(T).Name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message), null, cancellation);
 
     /// <summary>Deletes a service's queue (and its error queue stays, for an operator to read).</summary>
     public async Task DeleteServiceQueueAsync(string queue, CancellationToken cancellation)

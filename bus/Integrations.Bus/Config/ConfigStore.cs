@@ -1,7 +1,6 @@
 using Integrations.Bus.Node;
 using Integrations.Config;
 using Marten;
-using MassTransit;
 using Serilog;
 
 namespace Integrations.Bus.Config;
@@ -10,7 +9,7 @@ namespace Integrations.Bus.Config;
 /// Changes configuration: commits to Marten, applies the change to this node, then announces it on the bus
 /// (<see cref="ConfigChanged"/>) so every other node applies it too, without a restart.
 /// </summary>
-public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, ConfigView view, ConfigRules rules, ConfigKinds kinds, NodeOptions node,
+public sealed class ConfigStore(IDocumentStore store, Backbone.RabbitBackbone backbone, ConfigView view, ConfigRules rules, ConfigKinds kinds, NodeOptions node,
     IEnumerable<IConfigApplier> appliers, ILogger log)
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
@@ -118,7 +117,7 @@ public sealed class ConfigStore(IDocumentStore store, IPublishEndpoint bus, Conf
         _log.Information("{Kind} {Name} {Action}", change.Kind, change.Name, change.Deleted ? "deleted" : "saved");
         try
         {
-            await bus.Publish(change, cancellation).ConfigureAwait(false);
+            await backbone.AnnounceAsync(change, cancellation).ConfigureAwait(false);
         }
         catch (Exception e)
         {

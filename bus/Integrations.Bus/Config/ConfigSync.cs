@@ -1,6 +1,5 @@
 using Integrations.Bus.Node;
 using Marten;
-using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 
@@ -8,15 +7,17 @@ namespace Integrations.Bus.Config;
 
 /// <summary>
 /// Keeps <see cref="ConfigView"/> current: loads everything before the node serves, reloads an object when
-/// its change is announced, and re-reads everything now and then in case an announcement was missed.
+/// another node announces its change (<see cref="ConfigChanged"/>, a broadcast), and re-reads everything now and then in case an announcement was missed.
 /// </summary>
-public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigView view, NodeOptions options, ILogger log) : BackgroundService
+public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigView view, Backbone.Broadcasts broadcasts, NodeOptions options, ILogger log) : BackgroundService
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
 
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Heard from when the backbone's broadcasts start listening, right after.
+        _ = broadcasts.On<ConfigChanged>(ApplyAsync);
         await ReloadAllAsync(cancellationToken).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -79,12 +80,4 @@ public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigVi
             }
         }
     }
-}
-
-/// <summary>Applies announced configuration changes on this node.</summary>
-public sealed class ConfigChangedConsumer(ConfigSync sync, NodeOptions node) : IConsumer<ConfigChanged>
-{
-    /// <inheritdoc />
-    public Task Consume(ConsumeContext<ConfigChanged> context) =>
-        context.Message.Node == node.NodeName ? Task.CompletedTask : sync.ApplyAsync(context.Message, context.CancellationToken);
 }

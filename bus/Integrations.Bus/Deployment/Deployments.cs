@@ -5,7 +5,6 @@ using Integrations.Bus.Node;
 using Integrations.Bus.Services;
 using JasperFx;
 using Marten;
-using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 
@@ -54,7 +53,7 @@ public sealed class DeploymentRejectedException(string message, IReadOnlyList<st
 /// deployment of a service serves new calls; calls already running finish on the version they started with.
 /// Compiled assemblies are cached by the sources' hash in the data directory, so a restart does not recompile.
 /// </summary>
-public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IPublishEndpoint bus, Backbone.RabbitBackbone backbone,
+public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, Backbone.RabbitBackbone backbone, Backbone.Broadcasts broadcasts,
     NodeOptions options, ILogger log) : IHostedService
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "deploy");
@@ -237,6 +236,8 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var service in catalog.All) _builtIn[service.Name] = service;
+        // What other nodes deploy: heard before this node loads what is stored, so nothing falls between the two.
+        await broadcasts.On<ServicesDeployed>((_, cancellation) => SyncAsync(cancellation)).WaitAsync(cancellationToken).ConfigureAwait(false);
         await SyncAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -246,7 +247,7 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
     private async Task ChangedAsync(CancellationToken cancellation)
     {
         await SyncAsync(cancellation).ConfigureAwait(false);
-        await bus.Publish(new ServicesDeployed { Node = options.NodeName }, cancellation).ConfigureAwait(false);
+        await backbone.AnnounceAsync(new ServicesDeployed { Node = options.NodeName }, cancellation).ConfigureAwait(false);
     }
 
     private Type? LoadType(ServiceDeployment deployment, string service)
@@ -353,12 +354,4 @@ public sealed class Deployments(IDocumentStore store, ServiceCatalog catalog, IP
         foreach (var file in files) text.Append(file.Name).Append('\0').Append(file.Source).Append('\0');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
-}
-
-/// <summary>Loads deployments other nodes made.</summary>
-public sealed class ServicesDeployedConsumer(Deployments deployments, NodeOptions node) : IConsumer<ServicesDeployed>
-{
-    /// <inheritdoc />
-    public Task Consume(ConsumeContext<ServicesDeployed> context) =>
-        context.Message.Node == node.NodeName ? Task.CompletedTask : deployments.SyncAsync(context.CancellationToken);
 }

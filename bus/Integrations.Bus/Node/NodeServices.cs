@@ -109,8 +109,12 @@ public static class NodeServices
             .ApplyAllDatabaseChangesOnStartup();
     }
 
+    // The cluster's events and pushes go over the backbone's own connection (Broadcasts); MassTransit is here for
+    // the MassTransit applications that schedule messages through esb.scheduler.
     private static void AddBackbone(IServiceCollection services, NodeOptions options)
     {
+        services.AddSingleton<Broadcasts>();
+        services.AddHostedService(sp => sp.GetRequiredService<Broadcasts>());
         var broker = new Uri(options.RabbitMq);
         services.Configure<MassTransitHostOptions>(o =>
         {
@@ -121,18 +125,6 @@ public static class NodeServices
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
-            bus.AddConsumer<ConfigChangedConsumer>().Endpoint(e =>
-            {
-                e.Name = "esb.config";
-                e.InstanceId = "." + options.NodeName;
-                e.Temporary = true;
-            });
-            bus.AddConsumer<ServicesDeployedConsumer>().Endpoint(e =>
-            {
-                e.Name = "esb.deploy";
-                e.InstanceId = "." + options.NodeName;
-                e.Temporary = true;
-            });
             // MassTransit's message scheduler is the cluster's Quartz store: ScheduleSend and scheduled redelivery work without a broker plugin.
             bus.AddConsumer<ScheduledMessages>().Endpoint(e => e.Name = ScheduledMessages.Queue);
             bus.AddMessageScheduler(new Uri("queue:" + ScheduledMessages.Queue));

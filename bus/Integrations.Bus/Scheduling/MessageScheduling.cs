@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
-using Integrations.Bus.Backbone;
 using MassTransit;
 using MassTransit.Scheduling;
 using Quartz;
-using RabbitMQ.Client;
 using Serilog;
 
 namespace Integrations.Bus.Scheduling;
@@ -134,6 +131,15 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
     }
 
     /// <summary>
+    /// Where a scheduled message is sent on this node's bus: an <c>exchange:</c> address as it is; any other
+    /// (<c>queue:orders</c>, <c>rabbitmq://host/vhost/orders?durable=true</c>) to the queue of its name,
+    /// <c>queue:orders</c>, declared and bound to its exchange as MassTransit does, so the message is kept even before
+    /// its consumer first started.
+    /// </summary>
+    internal static string SendAddress(string destination) =>
+        destination.StartsWith("exchange:", StringComparison.Ordinal) ? "exchange:" + EndpointName(destination) : "queue:" + EndpointName(destination);
+
+    /// <summary>
     /// The exchange a MassTransit address names: <c>queue:orders</c>, <c>exchange:orders</c> and
     /// <c>rabbitmq://host/vhost/orders?durable=true</c> all name <c>orders</c>.
     /// </summary>
@@ -148,8 +154,11 @@ public sealed class ScheduledMessages(JobScheduler scheduler, ILogger log) :
     }
 }
 
-/// <summary>Sends one scheduled MassTransit message to its destination; a failed send is tried again, so the message is never lost.</summary>
-public sealed class ScheduledMessageJob(RabbitBackbone backbone, ILogger log) : IJob
+/// <summary>
+/// Sends one scheduled MassTransit message to its destination with MassTransit's own send (its topology, the
+/// envelope as it was serialized); a failed send is tried again, so the message is never lost.
+/// </summary>
+public sealed class ScheduledMessageJob(IBus endpoints, ILogger log) : IJob
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "scheduler");
 
@@ -164,16 +173,17 @@ public sealed class ScheduledMessageJob(RabbitBackbone backbone, ILogger log) : 
         var headers = envelope["headers"]!.AsObject();
         headers["MT-Quartz-Scheduled"] = context.ScheduledFireTimeUtc?.ToString("O", CultureInfo.InvariantCulture);
         headers["MT-Quartz-Sent"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        var properties = new BasicProperties
-        {
-            ContentType = "application/vnd.masstransit+json",
-            DeliveryMode = DeliveryModes.Persistent,
-            MessageId = envelope["messageId"]!.GetValue<string>(),
-            CorrelationId = envelope["correlationId"]?.GetValue<string>(),
-        };
         try
         {
-            await backbone.PublishToEndpointAsync(destination, properties, Encoding.UTF8.GetBytes(envelope.ToJsonString()), cancellation).ConfigureAwait(false);
+            var endpoint = await endpoints.GetSendEndpoint(new Uri(ScheduledMessages.SendAddress(destination))).ConfigureAwait(false);
+            await endpoint.Send(new ScheduledEnvelope(), Pipe.Execute<SendContext<ScheduledEnvelope>>(send =>
+            {
+                send.Serializer = new MassTransit.Serialization.CopyBodySerializer(new System.Net.Mime.ContentType("application/vnd.masstransit+json"),
+                    new StringMessageBody(envelope.ToJsonString()));
+                send.Durable = true;
+                if (Guid.TryParse(envelope["messageId"]?.GetValue<string>(), out var messageId)) send.MessageId = messageId;
+                if (Guid.TryParse(envelope["correlationId"]?.GetValue<string>(), out var correlationId)) send.CorrelationId = correlationId;
+            }), cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -184,3 +194,6 @@ public sealed class ScheduledMessageJob(RabbitBackbone backbone, ILogger log) : 
         }
     }
 }
+
+/// <summary>The message type a scheduled message is sent as: its body is the envelope as it was scheduled, copied as it is.</summary>
+internal sealed class ScheduledEnvelope;

@@ -15,8 +15,12 @@ namespace Integrations.Bus.Transports.Amqp;
 /// How dead letters are sent when not on the consumer's own channel (a confirmed publisher the caller keeps); null
 /// sends them on the consumer's channel, which is then opened with publisher confirms.
 /// </param>
+/// <param name="Exchange">
+/// Listen on a queue of this connection's own bound to this fanout exchange (declared if missing): named by the
+/// broker, exclusive, gone with the connection; <paramref name="Queue"/> is then ignored.
+/// </param>
 public sealed record AmqpQueue(string Queue, int Prefetch, int Consumers = 1, bool Declare = true, string? DeadLetterQueue = null,
-    Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task>? PublishDurable = null);
+    Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task>? PublishDurable = null, string? Exchange = null);
 
 /// <summary>
 /// The AMQP 0-9-1 transport's inbound side (RabbitMQ.Client): consumers on a queue, each message an
@@ -49,7 +53,14 @@ public sealed class AmqpListener : IListener
                 var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: confirms, publisherConfirmationTrackingEnabled: confirms,
                     consumerDispatchConcurrency: (ushort)Math.Clamp(queue.Prefetch, 1, 512)), cancellation).ConfigureAwait(false);
                 listener._consumers.Add((channel, ""));
-                if (queue.Declare)
+                var name = queue.Queue;
+                if (queue.Exchange is { } exchange)
+                {
+                    await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+                    name = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellation).ConfigureAwait(false)).QueueName;
+                    await channel.QueueBindAsync(name, exchange, "", cancellationToken: cancellation).ConfigureAwait(false);
+                }
+                else if (queue.Declare)
                 {
                     await channel.QueueDeclareAsync(queue.Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
                     if (queue.DeadLetterQueue is { } dead)
@@ -67,10 +78,10 @@ public sealed class AmqpListener : IListener
                 consumer.UnregisteredAsync += (_, _) =>
                 {
                     // The broker cancelled the consumer (its queue was deleted by hand).
-                    if (!listener._closing) listener.Lost?.Invoke($"the broker cancelled the consumer of {queue.Queue}");
+                    if (!listener._closing) listener.Lost?.Invoke($"the broker cancelled the consumer of {name}");
                     return Task.CompletedTask;
                 };
-                var tag = await channel.BasicConsumeAsync(queue.Queue, autoAck: false, consumer, cancellation).ConfigureAwait(false);
+                var tag = await channel.BasicConsumeAsync(name, autoAck: false, consumer, cancellation).ConfigureAwait(false);
                 listener._consumers[i] = (channel, tag);
             }
             return listener;
