@@ -41,10 +41,10 @@ fi
 echo "run.sh: building esb"
 if ! out=$(dotnet build bus/Esb/Esb.csproj -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then echo "$out" >&2; exit 1; fi
 mkdir -p .esb logs
-if ! $detach; then exec ./esb serve "$@"; fi
+if ! $detach; then exec ./esb serve --demo "$@"; fi
 
 # The node's log is in logs/server.log; logs/node.out keeps what it prints itself (where it listens, errors).
-nohup ./esb serve --quiet "$@" > logs/node.out 2>&1 < /dev/null &
+nohup ./esb serve --demo --quiet "$@" > logs/node.out 2>&1 < /dev/null &
 echo $! > "$pidfile"
 for _ in $(seq 1 120); do
   if curl -sf "$channels/esb/ping" >/dev/null 2>&1; then

@@ -83,6 +83,12 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Env.Get("ESB_IMPORT"),
         };
 
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Also serve the tutorial's demo CRM and Billing systems on the channel port, under /tutorial/api/ (env ESB_DEMO=true).",
+            DefaultValueFactory = _ => Env.Get("ESB_DEMO") is "true" or "1",
+        };
+
         var command = new Command("serve", """
             Run a node: channels, the admin API, and workers for every service, on the RabbitMQ backbone and the
             PostgreSQL config store. Nodes pointed at the same RabbitMQ and PostgreSQL form a cluster.
@@ -92,7 +98,7 @@ internal static class ServeCommand
             every node of a cluster needs the same key.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import,
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, demo,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -115,6 +121,7 @@ internal static class ServeCommand
                     DataDirectory = parse.GetValue(dataDir)!,
                     PickupDirectory = parse.GetValue(pickup),
                     ImportFile = parse.GetValue(import),
+                    Demo = parse.GetValue(demo),
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                     // From the environment only: a key on the command line would show in the process list.
                     SecretKey = Env.Get("ESB_SECRET_KEY"),
@@ -173,6 +180,8 @@ internal static class ServeCommand
             Console.WriteLine($"  channels:   {options.ChannelsUrl}   (try: curl {options.ChannelsUrl}/esb/ping)");
         if (options.Roles.HasFlag(NodeRoles.Dashboard))
             Console.WriteLine($"  dashboard:  {options.AdminUrl}   (and the admin API; user admin; try: ./esb invoke demo.hello name=Mike)");
+        if (options.Demo && options.Roles.HasFlag(NodeRoles.Edge))
+            Console.WriteLine($"  demo:       {options.ChannelsUrl}/tutorial/api/get-user and /tutorial/api/balance/get   (the tutorial's CRM and Billing)");
         if (options.LogDirectory is not null)
             Console.WriteLine($"  log:        {Path.Combine(options.LogDirectory, "server.log")}");
         Console.WriteLine("Press Ctrl-C to stop.");

@@ -55,8 +55,9 @@ public static class EsbNode
         builder.Services.AddEsbNode(options, logger);
         builder.Services.AddSingleton<ChannelGateway>();
         builder.Services.AddSingleton<RestChannelTable>();
-        foreach (var (method, path, handle) in TutorialSystems.Endpoints)
-            builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
+        if (options.Demo)
+            foreach (var (method, path, handle) in TutorialSystems.Endpoints)
+                builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
         if (dashboard) builder.Services.AddAdminApi().AddDashboard();
         if (edge)
         {

@@ -59,6 +59,12 @@ public sealed class NodeOptions
     /// <summary>How long the runs of scheduled jobs are kept.</summary>
     public TimeSpan JobHistory { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Serve the tutorial's demo CRM and Billing systems on the channel port (<c>/tutorial/api/get-user</c>,
+    /// <c>/tutorial/api/balance/get</c>); off unless asked (<c>esb serve --demo</c>).
+    /// </summary>
+    public bool Demo { get; set; }
+
     /// <summary>How many calls one service's queue hands a node at a time.</summary>
     public int ServicePrefetch { get; set; } = 64;
 

@@ -34,7 +34,7 @@ public sealed class Testing_apis_in_english(Servers servers)
         var shipped = await File.ReadAllTextAsync(Path.Combine(Dashboard.Using_the_dashboard.RepositoryRoot(), "tests", "features", "tutorial.feature"));
         Assert.Equal(TutorialFeature, shipped.TrimEnd().ReplaceLineEndings("\n"));
         Assert.True(Ports.IsFree(17010), "port 17010 is taken: the tutorial's feature calls http://localhost:17010, so stop the node running there (./run.sh stop) and run the tests again");
-        await using var node = await TestNode.StartAsync(servers, "apitest-tutorial", o => o.ChannelsUrl = "http://127.0.0.1:17010", isolated: true);
+        await using var node = await TestNode.StartAsync(servers, "apitest-tutorial", o => o.ChannelsUrl = "http://127.0.0.1:17010", isolated: true, demo: true);
         await node.CreateAsync("/admin/outgoing/rest", """{"name":"CRM","address":"http://localhost:17010","url_path":"/tutorial/api/get-user","data_format":"json"}""");
         await node.CreateAsync("/admin/outgoing/rest", """{"name":"Billing","address":"http://localhost:17010","url_path":"/tutorial/api/balance/get","data_format":"json"}""");
         await node.CreateAsync("/admin/security", """{"name":"My API Key","type":"apikey"}""");

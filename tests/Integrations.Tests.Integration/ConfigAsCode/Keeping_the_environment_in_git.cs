@@ -44,7 +44,7 @@ public sealed class Keeping_the_environment_in_git(Servers servers)
     [Fact]
     public async Task The_tutorial_snippet_imports_and_its_channel_answers_with_the_key_from_the_environment()
     {
-        await using var node = await TestNode.StartAsync(servers, "env-tutorial", isolated: true);
+        await using var node = await TestNode.StartAsync(servers, "env-tutorial", isolated: true, demo: true);
         var tutorial = Tutorial.Replace("http://localhost:17010", node.Options.ChannelsUrl);
         var (status, result, _) = await ImportAsync(node, tutorial, new() { ["My_API_Key"] = "abc" });
         Assert.Equal(HttpStatusCode.OK, status);

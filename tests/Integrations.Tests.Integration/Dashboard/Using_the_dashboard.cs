@@ -74,7 +74,7 @@ public sealed class Using_the_dashboard(Servers servers)
     [Fact]
     public async Task An_operator_connects_the_tutorials_systems_secures_and_exposes_the_service_and_schedules_it_in_the_browser()
     {
-        await using var node = await TestNode.StartAsync(servers, "dashboard-tutorial", isolated: true);
+        await using var node = await TestNode.StartAsync(servers, "dashboard-tutorial", isolated: true, demo: true);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });

@@ -12,7 +12,7 @@ public sealed class Writing_a_service_in_the_ide(Servers servers)
     [Fact]
     public async Task A_new_file_is_deployed_alone_invoked_by_its_own_service_and_still_there_after_a_reload()
     {
-        await using var node = await TestNode.StartAsync(servers, "dashboard-ide-files", isolated: true);
+        await using var node = await TestNode.StartAsync(servers, "dashboard-ide-files", isolated: true, demo: true);
         await node.CreateAsync("/admin/outgoing/rest", $$"""{"name": "CRM", "address": "{{node.Options.ChannelsUrl}}", "url_path": "/tutorial/api/get-user", "data_format": "json"}""");
         await node.CreateAsync("/admin/outgoing/rest", $$"""{"name": "Billing", "address": "{{node.Options.ChannelsUrl}}", "url_path": "/tutorial/api/balance/get", "data_format": "json"}""");
         using var playwright = await Playwright.CreateAsync();

@@ -33,7 +33,8 @@ public sealed class TestNode : IAsyncDisposable
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <param name="isolated">Give the node a configuration schema of its own, empty at start.</param>
-    public static async Task<TestNode> StartAsync(Servers servers, string name, Action<NodeOptions>? configure = null, bool isolated = false)
+    /// <param name="demo">Serve the tutorial's demo CRM and Billing systems on the channel port (<c>esb serve --demo</c>).</param>
+    public static async Task<TestNode> StartAsync(Servers servers, string name, Action<NodeOptions>? configure = null, bool isolated = false, bool demo = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "esb-tests", name + "-" + Guid.NewGuid().ToString("N")[..6]);
         var options = new NodeOptions
@@ -46,6 +47,7 @@ public sealed class TestNode : IAsyncDisposable
             AdminUrl = $"http://127.0.0.1:{Ports.Free()}",
             AdminPassword = AdminPassword,
             SecretKey = servers.SecretKey,
+            Demo = demo,
             LogToConsole = false,
             LogDirectory = Path.Combine(folder, "logs"),
             DataDirectory = Path.Combine(folder, ".esb"),

@@ -13,7 +13,7 @@ public sealed class Sharing_the_channel_port(Servers servers) : IAsyncLifetime
 {
     private TestNode _node = null!;
 
-    public async Task InitializeAsync() => _node = await TestNode.StartAsync(servers, "channel-port", isolated: true);
+    public async Task InitializeAsync() => _node = await TestNode.StartAsync(servers, "channel-port", isolated: true, demo: true);
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
 

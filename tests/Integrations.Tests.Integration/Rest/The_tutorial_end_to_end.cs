@@ -11,7 +11,7 @@ public sealed class The_tutorial_end_to_end(Servers servers)
     [Fact]
     public async Task Connections_api_key_and_channel_give_the_merged_answer_and_the_log_tells_the_story()
     {
-        await using var node = await TestNode.StartAsync(servers, "tutorial", isolated: true);
+        await using var node = await TestNode.StartAsync(servers, "tutorial", isolated: true, demo: true);
         var address = node.Options.ChannelsUrl;
 
         // Step 3: two outgoing connections, pinged from the server.
@@ -70,7 +70,7 @@ public sealed class The_tutorial_end_to_end(Servers servers)
     [Fact]
     public async Task The_name_parameter_reaches_the_systems()
     {
-        await using var node = await TestNode.StartAsync(servers, "tutorial-mike", isolated: true);
+        await using var node = await TestNode.StartAsync(servers, "tutorial-mike", isolated: true, demo: true);
         var address = node.Options.ChannelsUrl;
         await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"CRM","address":"{{address}}","url_path":"/tutorial/api/get-user"}""");
         await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Billing","address":"{{address}}","url_path":"/tutorial/api/balance/get"}""");
