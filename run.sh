@@ -39,7 +39,7 @@ fi
 
 # 2. The node.
 echo "run.sh: building esb"
-if ! out=$(dotnet build bus/Esb/Esb.csproj -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then echo "$out" >&2; exit 1; fi
+if ! out=$(dotnet build cli/Esb/Esb.csproj -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then echo "$out" >&2; exit 1; fi
 mkdir -p .esb logs
 if ! $detach; then exec ./esb serve --demo "$@"; fi
 

@@ -2,8 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integrations.Admin;
 using Integrations.Bus.Config;
-using Integrations.Bus.Config.Environment;
-using Integrations.Bus.Outgoing;
+using Integrations.Adapters.Http;
 using Integrations.Bus.Security;
 using Integrations.Config;
 using Microsoft.AspNetCore.Builder;
@@ -34,7 +33,7 @@ public static class ConfigEndpoints
             view.Find<OutgoingRest>(name) is { } connection
                 ? Results.Json(await connections.PingAsync(connection, http.RequestAborted), Json)
                 : NotFound(kinds.Of(typeof(OutgoingRest)), name, view));
-        admin.MapPost("/pubsub/topics/{name}/publish", async (string name, HttpContext http, Integrations.Bus.PubSub.Topics topics) =>
+        admin.MapPost("/pubsub/topics/{name}/publish", async (string name, HttpContext http, Integrations.Bus.Services.ITopicPublisher topics) =>
         {
             string body;
             using (var reader = new StreamReader(http.Request.Body)) body = await reader.ReadToEndAsync(http.RequestAborted);

@@ -1,6 +1,6 @@
 using Integrations.Admin;
 using Integrations.Bus.Config;
-using Integrations.Bus.Scheduling;
+using Integrations.Adapters.Scheduler;
 using Integrations.Config;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

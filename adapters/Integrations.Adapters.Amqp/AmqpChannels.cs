@@ -3,7 +3,6 @@ using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Bus.Consuming;
 using Integrations.Bus.Node;
-using Integrations.Bus.Transports.Amqp;
 using Integrations.Config;
 using Integrations.Messages;
 using Serilog;
@@ -64,7 +63,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
 
     /// <inheritdoc />
     protected override void Failed(string name, Endpoint endpoint, Exception error, TimeSpan retryIn) =>
-        Log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in {Seconds:0.#} s", name, endpoint.Channel.Queue, AmqpBrokers.Explain(error), retryIn.TotalSeconds);
+        Log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in {Seconds:0.#} s", name, endpoint.Channel.Queue, AmqpErrors.Explain(error), retryIn.TotalSeconds);
 
     private static string DeadLetterQueueOf(ChannelAmqp channel) => channel.DeadLetterQueue ?? channel.Queue + ".dead";
 

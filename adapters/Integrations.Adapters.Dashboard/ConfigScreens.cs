@@ -3,18 +3,6 @@ using Integrations.Admin;
 
 namespace Integrations.Adapters.Dashboard;
 
-/// <summary>A field of a configuration object as a screen's form shows it.</summary>
-/// <param name="Name">The field, snake_case as in the admin API.</param>
-/// <param name="Label">What the form calls it.</param>
-/// <param name="Type">text, number, bool or list (comma-separated).</param>
-/// <param name="Help">A line under the field.</param>
-/// <param name="On">Whether a switch is on before the user touches it.</param>
-public sealed record FieldSpec(string Name, string Label, string Type = "text", string? Help = null, bool On = false);
-
-/// <summary>A screen over one kind of configuration object: where the admin API keeps it, its fields, its own actions.</summary>
-public sealed record ConfigScreen(string Slug, string Title, string ApiPath, IReadOnlyList<FieldSpec> Fields, IReadOnlyList<string> Columns,
-    bool Ping = false, bool Secret = false, bool Jobs = false);
-
 /// <summary>
 /// The screens, one per kind of configuration object, made from what the admin API says of the kinds
 /// (<c>GET /admin/kinds</c>): a kind the node has is a screen, with its fields; the navigation lists them in the

@@ -7,7 +7,6 @@ using System.Threading.RateLimiting;
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Node;
-using Integrations.Bus.Security;
 using Integrations.Config;
 using Integrations.Messages;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +24,7 @@ namespace Integrations.Adapters.Http;
 /// to a topic.
 /// </summary>
 public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints, RestChannelTable channels,
-    CallerSecurity callers, ServiceClient services, Bus.Config.ConfigView config, Bus.PubSub.Topics topics, ILogger log)
+    CallerSecurity callers, ServiceClient services, Bus.Config.ConfigView config, Bus.Services.ITopicPublisher topics, ILogger log)
 {
     private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
     private const string AnyMethod = "GET, POST, PUT, PATCH, DELETE";

@@ -3,7 +3,6 @@ using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Bus.Consuming;
 using Integrations.Bus.Node;
-using Integrations.Bus.Transports.Mq;
 using Integrations.Config;
 using Integrations.Messages;
 using Serilog;

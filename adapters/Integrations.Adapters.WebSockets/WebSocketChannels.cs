@@ -9,7 +9,6 @@ using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Bus.Edge;
 using Integrations.Bus.Node;
-using Integrations.Bus.Security;
 using Integrations.Config;
 using Integrations.Messages;
 using Microsoft.AspNetCore.Http;

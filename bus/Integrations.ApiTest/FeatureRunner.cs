@@ -5,47 +5,6 @@ using Gherkin.Ast;
 
 namespace Integrations.ApiTest;
 
-/// <summary>How a step ended.</summary>
-public enum StepOutcome
-{
-    /// <summary>It held.</summary>
-    Passed,
-    /// <summary>It did not hold, or could not run.</summary>
-    Failed,
-    /// <summary>Not run: an earlier step of the scenario failed.</summary>
-    Skipped,
-}
-
-/// <summary>One step of a run.</summary>
-public sealed record StepResult(string Keyword, string Text, int Line, StepOutcome Outcome, string? Message, string? Expected, string? Actual);
-
-/// <summary>One scenario (or one row of a Scenario Outline's examples) of a run.</summary>
-public sealed record ScenarioResult(string Name, int Line, IReadOnlyList<StepResult> Steps, TimeSpan Time)
-{
-    /// <summary>Whether every step passed.</summary>
-    public bool Passed => Steps.All(s => s.Outcome == StepOutcome.Passed);
-}
-
-/// <summary>One feature file of a run; <see cref="Error"/> when the file could not be read as Gherkin.</summary>
-public sealed record FeatureResult(string Path, string Name, IReadOnlyList<ScenarioResult> Scenarios, string? Error);
-
-/// <summary>Which scenarios run, by tag: each filter is a comma-separated list of tags any of which may match (<c>@smoke,@api</c>), or <c>not @tag</c> / <c>~@tag</c>; every filter must hold.</summary>
-public sealed class TagFilter(IReadOnlyList<string> filters)
-{
-    /// <summary>Whether a scenario with <paramref name="tags"/> runs.</summary>
-    public bool Allows(IReadOnlyCollection<string> tags) => filters.All(filter =>
-    {
-        var any = filter.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return any.Any(tag =>
-        {
-            var negated = tag.StartsWith("not ", StringComparison.OrdinalIgnoreCase) || tag.StartsWith('~');
-            var name = negated ? tag.TrimStart('~').Replace("not ", "", StringComparison.OrdinalIgnoreCase).Trim() : tag;
-            if (!name.StartsWith('@')) name = "@" + name;
-            return tags.Contains(name, StringComparer.OrdinalIgnoreCase) != negated;
-        });
-    });
-}
-
 /// <summary>
 /// Runs Gherkin features with the <see cref="Vocabulary"/>: Background steps before each scenario, a Scenario Outline
 /// once per Examples row, a scenario's steps in order until one fails (the rest are skipped). Progress is written as

@@ -7,34 +7,6 @@ using System.Xml.Linq;
 
 namespace Integrations.ApiTest;
 
-/// <summary>A step that did not hold: what was expected and what came back.</summary>
-public sealed class StepFailedException(string message, string? expected = null, string? actual = null) : Exception(message)
-{
-    /// <summary>What the step expected, if it compares.</summary>
-    public string? Expected { get; } = expected;
-    /// <summary>What came back.</summary>
-    public string? Actual { get; } = actual;
-}
-
-/// <summary>What outlives a scenario, until <c>context is cleaned up</c>: stored values, date formats, namespace prefixes.</summary>
-public sealed class FeatureState
-{
-    /// <summary>Values stored by steps, by name, as JSON values (a stored number stays a number).</summary>
-    public Dictionary<string, JsonNode?> Stored { get; } = new(StringComparer.Ordinal);
-    /// <summary>Date formats named by <c>date format "NAME" "FORMAT"</c>.</summary>
-    public Dictionary<string, string> DateFormats { get; } = new(StringComparer.Ordinal);
-    /// <summary>Namespaces by prefix, from <c>namespace prefix "P" of "NS"</c>.</summary>
-    public Dictionary<string, string> Namespaces { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Forgets everything.</summary>
-    public void Clear()
-    {
-        Stored.Clear();
-        DateFormats.Clear();
-        Namespaces.Clear();
-    }
-}
-
 /// <summary>One scenario's request and its response, and the feature's stored values.</summary>
 public sealed partial class ScenarioContext(HttpClient http, ApiTestConfig config, string featureDirectory, FeatureState state)
 {

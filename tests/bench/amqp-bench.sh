@@ -22,7 +22,7 @@ say() { printf '%s\n' "$*" >&2; }
 
 bash compose/local-services.sh start >/dev/null
 say "building"
-for project in bus/Esb/Esb.csproj tests/bench/Contenders/Contenders.csproj; do
+for project in cli/Esb/Esb.csproj tests/bench/Contenders/Contenders.csproj; do
   if ! out=$(dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then echo "$out" >&2; exit 1; fi
 done
 contenders="dotnet tests/bench/Contenders/bin/Release/net10.0/Contenders.dll"
@@ -32,7 +32,7 @@ schema="bench_amqp_$(date +%s)"
 channels=http://127.0.0.1:18310 admin=http://127.0.0.1:18383
 ESB_ADMIN_PASSWORD=bench ESB_SCHEMA=$schema ESB_CHANNELS_URL=$channels ESB_ADMIN_URL=$admin ESB_NODE_NAME=amqp-bench \
   ESB_LOG_DIR=$work/logs ESB_DATA_DIR=$work/esb ESB_QUIET=true ESB_SECRET_KEY=$(head -c 32 /dev/urandom | base64) \
-  dotnet bus/Esb/bin/Release/net10.0/esb.dll serve > "$work/node.out" 2>&1 &
+  dotnet cli/Esb/bin/Release/net10.0/esb.dll serve > "$work/node.out" 2>&1 &
 node=$!
 cleanup() {
   kill $node 2>/dev/null; wait $node 2>/dev/null || true; rm -rf "$work"

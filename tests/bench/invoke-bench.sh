@@ -20,13 +20,13 @@ done
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 bash compose/local-services.sh start >/dev/null
-if ! out=$(dotnet build bus/Esb/Esb.csproj -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then echo "$out" >&2; exit 1; fi
+if ! out=$(dotnet build cli/Esb/Esb.csproj -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then echo "$out" >&2; exit 1; fi
 
 work=$(mktemp -d)
 channels=http://127.0.0.1:17110 admin=http://127.0.0.1:18183
 ESB_ADMIN_PASSWORD=bench ESB_SCHEMA=bench ESB_CHANNELS_URL=$channels ESB_ADMIN_URL=$admin ESB_NODE_NAME=bench \
   ESB_LOG_DIR=$work/logs ESB_DATA_DIR=$work/.esb \
-  dotnet bus/Esb/bin/Release/net10.0/esb.dll serve > "$work/node.out" 2>&1 &
+  dotnet cli/Esb/bin/Release/net10.0/esb.dll serve > "$work/node.out" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null; wait $node 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do curl -sf "$channels/esb/ping" >/dev/null && break; sleep 0.5; done

@@ -30,7 +30,7 @@ say() { printf '%s\n' "$*" >&2; }
 for tool in wrk jq; do command -v $tool >/dev/null || { say "installing $tool"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }; done
 bash compose/local-services.sh start >/dev/null
 say "building"
-for project in bus/Esb tests/bench/Contenders; do
+for project in cli/Esb tests/bench/Contenders; do
   if ! out=$(dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then echo "$out" >&2; exit 1; fi
 done
 contenders_dll=tests/bench/Contenders/bin/Release/net10.0/Contenders.dll
@@ -50,7 +50,7 @@ declare -A url pid
 channels=http://127.0.0.1:18110 admin=http://127.0.0.1:18183
 ESB_ADMIN_PASSWORD=bench ESB_SCHEMA="bench_$(date +%s)" ESB_CHANNELS_URL=$channels ESB_ADMIN_URL=$admin ESB_NODE_NAME=bench \
   ESB_LOG_DIR=$work/logs ESB_DATA_DIR=$work/esb ESB_QUIET=true ESB_SECRET_KEY=$(head -c 32 /dev/urandom | base64) \
-  dotnet bus/Esb/bin/Release/net10.0/esb.dll serve > "$work/node.out" 2>&1 & pid[integrations]=$!; pids+=($!)
+  dotnet cli/Esb/bin/Release/net10.0/esb.dll serve > "$work/node.out" 2>&1 & pid[integrations]=$!; pids+=($!)
 wait_http "$channels/esb/ping"
 admin_post() { curl -sf -u admin:bench -H 'Content-Type: application/json' -X POST "$admin$1" -d "$2" > /dev/null || { say "admin API refused $1 $2"; exit 1; }; }
 admin_post /admin/outgoing/rest "{\"name\":\"CRM\",\"address\":\"$backend\",\"url_path\":\"/tutorial/api/get-user\",\"data_format\":\"json\"}"

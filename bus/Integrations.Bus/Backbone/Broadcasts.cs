@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Integrations.Bus.Consuming;
 using Integrations.Bus.Node;
-using Integrations.Bus.Transports.Amqp;
 using Serilog;
 
 namespace Integrations.Bus.Backbone;
@@ -78,7 +77,7 @@ public sealed class Broadcasts : ConsumerHost<string>
     /// <inheritdoc />
     protected override void Failed(string name, string exchange, Exception error, TimeSpan retryIn)
     {
-        Log.Error("Cannot listen to {Exchange} ({Reason}); trying again in {Seconds:0.#} s", exchange, AmqpBrokers.Explain(error), retryIn.TotalSeconds);
+        Log.Error("Cannot listen to {Exchange} ({Reason}); trying again in {Seconds:0.#} s", exchange, AmqpErrors.Explain(error), retryIn.TotalSeconds);
         FirstListen(exchange).TrySetResult();
     }
 

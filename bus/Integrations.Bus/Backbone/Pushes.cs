@@ -31,7 +31,7 @@ public sealed class Pushes(RabbitBackbone backbone, Broadcasts broadcasts, ILogg
     public Task SubscribeAsync(Func<string, string, string?, Task> deliver) =>
         broadcasts.On(Exchange, Event, fromItself: true, async (message, _) =>
         {
-            var headers = ((Transports.Amqp.AmqpInbound)message).Delivery.BasicProperties.Headers;
+            var headers = ((Consuming.AmqpInbound)message).Delivery.BasicProperties.Headers;
             if (Wire.Text(headers, TargetHeader) is { } target) await deliver(target, Encoding.UTF8.GetString(message.Body.Span), message.Cid).ConfigureAwait(false);
         });
 }

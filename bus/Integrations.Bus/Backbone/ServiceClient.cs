@@ -1,7 +1,4 @@
-using Integrations.Bus.Config;
-using Integrations.Bus.Node;
 using Integrations.Bus.Services;
-using Integrations.Config;
 using Serilog;
 
 namespace Integrations.Bus.Backbone;

@@ -1,7 +1,6 @@
 using Integrations.Bus.Consuming;
 using Integrations.Bus.Node;
 using Integrations.Bus.Services;
-using Integrations.Bus.Transports.Amqp;
 using Serilog;
 
 namespace Integrations.Bus.Backbone;
@@ -68,7 +67,7 @@ public sealed class ServiceQueues : ConsumerHost<ServiceDefinition>
 
     /// <inheritdoc />
     protected override void Failed(string name, ServiceDefinition service, Exception error, TimeSpan retryIn) =>
-        Log.Error("{Service}: could not consume {Queue} ({Reason}); trying again in {Seconds:0.#} s", name, ServiceNames.QueueOf(name), AmqpBrokers.Explain(error), retryIn.TotalSeconds);
+        Log.Error("{Service}: could not consume {Queue} ({Reason}); trying again in {Seconds:0.#} s", name, ServiceNames.QueueOf(name), AmqpErrors.Explain(error), retryIn.TotalSeconds);
 
     // The call ran: a report that cannot be sent must not make it run again, so it is logged, not thrown.
     private async Task ReportAsync(InvokeService call, string reportTo, ServiceResult outcome, DateTimeOffset started, TimeSpan duration)

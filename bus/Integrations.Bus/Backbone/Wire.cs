@@ -85,7 +85,7 @@ public static class Wire
             _ => Convert.ToString(value, CultureInfo.InvariantCulture),
         } : null;
 
-    internal static BasicProperties CallProperties(InvokeService call, bool waiting, string? correlationId)
+    public static BasicProperties CallProperties(InvokeService call, bool waiting, string? correlationId)
     {
         var headers = new Dictionary<string, object?>(5)
         {
@@ -117,7 +117,7 @@ public static class Wire
         return properties;
     }
 
-    internal static InvokeService ReadCall(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    public static InvokeService ReadCall(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var headers = properties.Headers;
         return new InvokeService
@@ -136,7 +136,7 @@ public static class Wire
     }
 
     /// <summary>The outcome of a call nobody waited for, for the queue it named (<see cref="InvokeService.ReportTo"/>).</summary>
-    internal static (BasicProperties Properties, byte[] Body) Report(InvokeService call, ServiceResult result, DateTimeOffset started, TimeSpan duration)
+    public static (BasicProperties Properties, byte[] Body) Report(InvokeService call, ServiceResult result, DateTimeOffset started, TimeSpan duration)
     {
         var (properties, body) = Answer(result, null);
         properties.DeliveryMode = DeliveryModes.Persistent;
@@ -150,7 +150,7 @@ public static class Wire
     }
 
     /// <summary>Reads a report made by <see cref="Report"/>: the result, when the service started, and how long it ran.</summary>
-    internal static (ServiceResult Result, DateTimeOffset? Started, TimeSpan? Duration) ReadReport(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    public static (ServiceResult Result, DateTimeOffset? Started, TimeSpan? Duration) ReadReport(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var headers = properties.Headers;
         var started = headers is not null && headers.TryGetValue(Started, out var s) && s is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
@@ -158,7 +158,7 @@ public static class Wire
         return (ReadAnswer(properties, body), started, duration);
     }
 
-    internal static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId)
+    public static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId)
     {
         var headers = new Dictionary<string, object?>(3) { [Status] = result.Status, [Cid] = result.Cid };
         if (result.Headers is { Count: > 0 } h) headers[Headers] = JsonSerializer.Serialize(h);
@@ -167,7 +167,7 @@ public static class Wire
         return (properties, result.Output is null ? [] : Encoding.UTF8.GetBytes(result.Output));
     }
 
-    internal static ServiceResult ReadAnswer(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    public static ServiceResult ReadAnswer(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var headers = properties.Headers;
         var status = headers is not null && headers.TryGetValue(Status, out var s) && s is int code ? code : 500;
@@ -182,7 +182,7 @@ public static class Wire
     }
 
     /// <summary>Headers for a call moved to an error queue: why, and when.</summary>
-    internal static BasicProperties Failed(IReadOnlyBasicProperties original, ServiceResult result)
+    public static BasicProperties Failed(IReadOnlyBasicProperties original, ServiceResult result)
     {
         var headers = original.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(original.Headers);
         headers[Status] = result.Status;

@@ -12,6 +12,3 @@ public interface IListener : IAsyncDisposable
     /// <summary>Stops taking new messages; those already taken may still be settled.</summary>
     Task StopReceivingAsync();
 }
-
-/// <summary>What a listener does with each message it receives.</summary>
-public delegate Task InboundHandler(IInbound message);

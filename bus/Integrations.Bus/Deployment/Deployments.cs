@@ -10,43 +10,6 @@ using Serilog;
 
 namespace Integrations.Bus.Deployment;
 
-/// <summary>One deployment: the sources, who and when, and the services it brought.</summary>
-public sealed record ServiceDeployment
-{
-    /// <summary>The version, zero-padded, as the document's id.</summary>
-    public string Id { get; init; } = "";
-    /// <summary>The version number, growing with every deployment in the cluster.</summary>
-    public long Version { get; init; }
-    /// <summary>The source files.</summary>
-    public IReadOnlyList<SourceFile> Files { get; init; } = [];
-    /// <summary>SHA-256 of the sources.</summary>
-    public string Hash { get; init; } = "";
-    /// <summary>Who deployed it.</summary>
-    public string DeployedBy { get; init; } = "";
-    /// <summary>When.</summary>
-    public DateTimeOffset DeployedAt { get; init; }
-    /// <summary>The services it contains.</summary>
-    public IReadOnlyList<string> Services { get; init; } = [];
-}
-
-/// <summary>An operator's choice for one deployed service: a version to serve (a rollback), or none (undeployed).</summary>
-public sealed record ServiceState
-{
-    /// <summary>The service's name.</summary>
-    public string Id { get; init; } = "";
-    /// <summary>The deployment version that serves it; 0 when it is undeployed.</summary>
-    public long Version { get; init; }
-    /// <summary>When the choice was made.</summary>
-    public DateTimeOffset ChangedAt { get; init; }
-}
-
-/// <summary>A deployment was refused; nothing changed.</summary>
-public sealed class DeploymentRejectedException(string message, IReadOnlyList<string> errors) : Exception(message)
-{
-    /// <summary>Each problem, e.g. <c>hello.cs:3:5: error CS1002: ; expected</c>.</summary>
-    public IReadOnlyList<string> Errors { get; } = errors;
-}
-
 /// <summary>
 /// Hot deployment: C# sources compiled on the node that receives them, stored in Marten with a version number,
 /// announced on the bus, and loaded by every node into a collectible context of its own — no restart. The newest

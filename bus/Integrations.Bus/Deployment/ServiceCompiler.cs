@@ -6,9 +6,6 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace Integrations.Bus.Deployment;
 
-/// <summary>A source file to deploy.</summary>
-public sealed record SourceFile(string Name, string Source);
-
 /// <summary>
 /// Compiles service sources with Roslyn against the service SDK and the assemblies the node has loaded (the .NET
 /// runtime, ASP.NET Core, System.Text.Json, Serilog…), with the SDK's usual namespaces imported.

@@ -2,9 +2,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace Integrations.Bus.Edge;
 
-/// <summary>An endpoint the node itself serves on the channel port (liveness, the tutorial's demo systems); channels cannot take its path.</summary>
-public sealed record NodeEndpoint(string Method, string Path, RequestDelegate Handle);
-
 /// <summary>The node's own endpoints on the channel port.</summary>
 public sealed class NodeEndpoints(IEnumerable<NodeEndpoint> endpoints)
 {

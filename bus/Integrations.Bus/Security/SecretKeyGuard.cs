@@ -5,15 +5,6 @@ using Npgsql;
 
 namespace Integrations.Bus.Security;
 
-/// <summary>The cluster's record of which secret key it uses (a check value, not the key).</summary>
-public sealed record SecretKeyRecord
-{
-    /// <summary>Always <c>secret-key</c>.</summary>
-    public string Id { get; init; } = "secret-key";
-    /// <summary>See <see cref="SecretBox.KeyCheck"/>.</summary>
-    public string Check { get; init; } = "";
-}
-
 /// <summary>
 /// Refuses to start a node whose secret key is not the cluster's: it could read no secret and would write
 /// secrets no other node can read. It runs before anything else of the node starts.

@@ -4,38 +4,12 @@ using Serilog;
 
 namespace Integrations.Bus.Services;
 
-/// <summary>Invocations and time per service on this node (not the cluster's: each node counts its own).</summary>
-public sealed class ServiceStats
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox> _services = new(StringComparer.Ordinal);
-
-    private sealed class StrongBox
-    {
-        public long Count;
-        public long Ticks;
-    }
-
-    /// <summary>Counts one run of <paramref name="service"/>.</summary>
-    public void Record(string service, TimeSpan elapsed)
-    {
-        var box = _services.GetOrAdd(service, _ => new StrongBox());
-        Interlocked.Increment(ref box.Count);
-        Interlocked.Add(ref box.Ticks, elapsed.Ticks);
-    }
-
-    /// <summary>How many runs, and their mean time in milliseconds.</summary>
-    public (long Count, double MeanMs) Of(string service) =>
-        _services.TryGetValue(service, out var box) && Interlocked.Read(ref box.Count) is var count and > 0
-            ? (count, TimeSpan.FromTicks(Interlocked.Read(ref box.Ticks)).TotalMilliseconds / count)
-            : (0, 0);
-}
-
 /// <summary>
 /// Runs services in this process: binds the input, makes the context, calls <c>Handle</c>, and turns
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
-public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient client, IOutgoingConnections connections, Scheduling.JobScheduler scheduler,
-    Backbone.Pushes pushes, PubSub.Topics topics, ILogger log)
+public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient client, IOutgoingConnections connections, ICallScheduler scheduler,
+    Backbone.Pushes pushes, ITopicPublisher topics, ILogger log)
     : IServiceRuntime
 {
     private readonly ILogger _log = log;

@@ -13,15 +13,3 @@ namespace Integrations.Admin;
 /// <param name="Example">The fields of a create command a user may copy.</param>
 public sealed record KindInfo(string Name, string Title, string Singular, string Path, int Order, IReadOnlyList<KindFieldInfo> Fields,
     IReadOnlyList<KindReferenceInfo> References, IReadOnlyList<string> Columns, bool HasSecret, string Example);
-
-/// <summary>A field of a kind.</summary>
-/// <param name="Name">snake_case, as in the admin API and YAML.</param>
-/// <param name="Type"><c>string</c>, <c>integer</c>, <c>number</c>, <c>boolean</c>, <c>list</c>, <c>datetime</c> or <c>object</c>.</param>
-/// <param name="Help">What it is for.</param>
-/// <param name="Default">Its value when left out, as JSON; null when it has none.</param>
-public sealed record KindFieldInfo(string Name, string Type, string Help, string? Default);
-
-/// <summary>A field that names another object.</summary>
-/// <param name="Field">The field.</param>
-/// <param name="Kind">The kind it names, or <c>service</c>.</param>
-public sealed record KindReferenceInfo(string Field, string Kind);

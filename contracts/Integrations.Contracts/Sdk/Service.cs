@@ -3,17 +3,6 @@ using System.Text.Json;
 namespace Integrations;
 
 /// <summary>
-/// What the runtime sees of a service: JSON in, JSON out. Service authors derive from
-/// <see cref="Service{TInput, TOutput}"/> instead of implementing this.
-/// </summary>
-public interface IService
-{
-    /// <summary>Binds the call's input (<see cref="ServiceContext.Request"/>), runs the service and returns its answer as JSON.</summary>
-    /// <exception cref="ServiceException">The input is not acceptable (status 400) or the service chose a status.</exception>
-    Task<string> RunAsync(ServiceContext context);
-}
-
-/// <summary>
 /// A service: one class with a declared input and output and one <see cref="Handle"/> method.
 /// </summary>
 /// <typeparam name="TInput">
@@ -47,6 +36,3 @@ public abstract class Service<TInput, TOutput> : IService
         return JsonSerializer.Serialize(output, ServiceJson.For(typeof(TOutput)));
     }
 }
-
-/// <summary>The input of a service that takes none.</summary>
-public sealed record NoInput;

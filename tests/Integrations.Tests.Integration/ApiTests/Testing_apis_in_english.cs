@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Integrations.ApiTest;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integrations.Bus.Config.Environment;
-using Integrations.Bus.Deployment;
 using Integrations.Tests.Integration.Infrastructure;
 
 namespace Integrations.Tests.Integration.ConfigAsCode;

@@ -11,7 +11,7 @@ public sealed record CliRun(int ExitCode, string Out, string Err)
 
 /// <summary>
 /// The real esb command, run as a process the way a person runs it: <c>dotnet esb.dll ARGS</c> (the test project
-/// references bus/Esb, so esb.dll sits next to the tests), with the admin URL and password in the environment and a
+/// references cli/Esb, so esb.dll sits next to the tests), with the admin URL and password in the environment and a
 /// working directory of its own, so no .esb folder or ESB_* variable of the machine's leaks in.
 /// </summary>
 public sealed record EsbCli

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Integrations.Bus.Node;
-using Integrations.Esb.Hosting;
+using Integrations.Host;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using Integrations.Bus.Scheduling;
+using Integrations.Adapters.Scheduler;
 using Integrations.Tests.Integration.Infrastructure;
 using Marten;
 using static Integrations.Tests.Integration.Scheduler.Running_jobs_on_a_schedule;

@@ -1,4 +1,4 @@
-using Integrations.Bus.Outgoing;
+using Integrations.Adapters.Http;
 using Integrations.Config;
 
 namespace Integrations.Tests.Unit.Outgoing;

@@ -1,5 +1,6 @@
 using Integrations.Bus.Config;
-using Integrations.Bus.Scheduling;
+using Integrations.Adapters.Scheduler;
+using Integrations.Bus.Config.Kinds;
 using Integrations.Config;
 using Quartz;
 

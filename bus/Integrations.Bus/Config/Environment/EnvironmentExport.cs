@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integrations.Bus.Deployment;
-using Integrations.Config;
 
 namespace Integrations.Bus.Config.Environment;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Integrations.Bus.Scheduling;
 using Integrations.Config;
 
 namespace Integrations.Bus.Config.Kinds;

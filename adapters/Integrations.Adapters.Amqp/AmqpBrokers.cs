@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using Integrations.Bus.Config;
+using Integrations.Bus.Node;
+using Integrations.Bus.Security;
+using Integrations.Config;
+using RabbitMQ.Client;
+using Serilog;
+
+namespace Integrations.Adapters.Amqp;
+
+/// <summary>
+/// Connections to the brokers named by <see cref="ConnectionAmqp"/> objects, one per definition on each node, made
+/// when first used and made again after the definition changed. AMQP channels consume through them and outgoing
+/// AMQP connections publish through them.
+/// </summary>
+public sealed class AmqpBrokers : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, (ConnectionAmqp Definition, Lazy<Task<IConnection>> Connection)> _connections = new(StringComparer.Ordinal);
+    private readonly ConfigView _view;
+    private readonly SecurityDefinitions _security;
+    private readonly NodeOptions _options;
+    private readonly ILogger _log;
+
+    /// <summary>Follows changes of connection definitions.</summary>
+    public AmqpBrokers(ConfigView view, SecurityDefinitions security, NodeOptions options, ILogger log)
+    {
+        _view = view;
+        _security = security;
+        _options = options;
+        _log = log.ForContext("SourceContext", "amqp");
+        // A changed or deleted connection is closed, and made again when next used.
+        view.Watch([typeof(ConnectionAmqp)], (kind, name) =>
+        {
+            if (_connections.TryRemove(name, out var old)) _ = CloseAsync(name, old.Connection);
+        });
+    }
+
+    /// <summary>The connection named <paramref name="name"/>, made if need be.</summary>
+    /// <exception cref="InvalidOperationException">No such connection, or it is inactive.</exception>
+    public Task<IConnection> ConnectAsync(string name, CancellationToken cancellation)
+    {
+        var definition = _view.Find<ConnectionAmqp>(name) ?? throw new InvalidOperationException($"no connection_amqp named '{name}'");
+        if (!definition.IsActive) throw new InvalidOperationException($"connection_amqp '{name}' is inactive");
+        // The connection outlives the call that asked for it first: it is not made with that call's cancellation.
+        var entry = _connections.AddOrUpdate(name,
+            _ => (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, CancellationToken.None))),
+            (_, existing) => ConfigView.SameContent(existing.Definition, definition) && !existing.Connection.Value.IsFaulted && !existing.Connection.Value.IsCanceled
+                ? existing : (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, CancellationToken.None))));
+        return entry.Connection.Value.WaitAsync(cancellation);
+    }
+
+    /// <summary>Where a definition points, without credentials, for logs.</summary>
+    public string Describe(ConnectionAmqp definition)
+    {
+        var uri = new Uri(definition.Address ?? _options.RabbitMq);
+        return $"{uri.Scheme}://{uri.Host}:{(uri.Port > 0 ? uri.Port : 5672)}{uri.AbsolutePath}" + (definition.Address is null ? " (the backbone)" : "");
+    }
+
+    private async Task<IConnection> OpenAsync(ConnectionAmqp definition, CancellationToken cancellation)
+    {
+        var address = new Uri(definition.Address ?? _options.RabbitMq);
+        var factory = new ConnectionFactory
+        {
+            Uri = address,
+            ClientProvidedName = $"esb {_options.NodeName} {definition.Name}",
+            RequestedHeartbeat = TimeSpan.FromSeconds(Math.Max(1, definition.HeartbeatSeconds)),
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+        };
+        if (definition.Security is { } securityName && _security.Find(securityName) is { } credentials)
+        {
+            factory.UserName = credentials.Username ?? "";
+            factory.Password = _security.SecretOf(credentials);
+        }
+        if (address.Scheme == "amqps")
+        {
+            factory.Ssl.Enabled = true;
+            factory.Ssl.ServerName = address.Host;
+            if (!definition.TlsVerify) factory.Ssl.AcceptablePolicyErrors = System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors | System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch;
+        }
+        var connection = await factory.CreateConnectionAsync(cancellation).ConfigureAwait(false);
+        _log.Information("Connected to {Broker} as connection_amqp {Name}", Describe(definition), definition.Name);
+        return connection;
+    }
+
+    private async Task CloseAsync(string name, Lazy<Task<IConnection>> connection)
+    {
+        if (!connection.IsValueCreated) return;
+        try
+        {
+            var open = await connection.Value.ConfigureAwait(false);
+            await open.CloseAsync().ConfigureAwait(false);
+            await open.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.Debug(e, "connection_amqp {Name}: closing the old connection failed", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (name, entry) in _connections) await CloseAsync(name, entry.Connection).ConfigureAwait(false);
+        _connections.Clear();
+    }
+}

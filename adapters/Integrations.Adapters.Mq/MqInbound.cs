@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Amqp;
+using Amqp.Framing;
+using Integrations.Bus.Backbone;
+using Integrations.Bus.Consuming;
+using Integrations.Messages;
+
+namespace Integrations.Adapters.Mq;
+
+/// <summary>A message received on an AMQP 1.0 link, settled on it.</summary>
+public sealed class MqInbound : IInbound
+{
+    private readonly Session _session;
+    private readonly ReceiverLink _link;
+    private readonly Message _message;
+    private readonly MqSource _source;
+    private IReadOnlyDictionary<string, string>? _properties;
+    private int _settled;
+
+    internal MqInbound(Session session, ReceiverLink link, Message message, MqSource source)
+    {
+        _session = session;
+        _link = link;
+        _message = message;
+        _source = source;
+        Body = Encoding.UTF8.GetBytes(MqMessages.Text(message));
+    }
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> Body { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Properties => _properties ??= PropertiesOf(_message);
+
+    /// <inheritdoc />
+    public string? Cid => Properties.TryGetValue("mq.property." + Wire.Cid, out var cid) ? cid : null;
+
+    /// <inheritdoc />
+    public string? ReplyTo => _message.Properties?.ReplyTo is { Length: > 0 } replyTo ? replyTo : null;
+
+    /// <inheritdoc />
+    public Task CompleteAsync(CancellationToken cancellation)
+    {
+        if (Settle()) _link.Accept(_message);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task DeferAsync()
+    {
+        try
+        {
+            if (Settle()) _link.Release(_message);
+        }
+        catch (AmqpException)
+        {
+            // The link is gone: the broker gives the message again anyway.
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task DeadLetterAsync(DeadLetter letter, CancellationToken cancellation)
+    {
+        if (_source.DeadLetterAddress is not { } deadLetters)
+        {
+            // No dead-letter address of ours: the broker dead-letters it its own way.
+            if (Settle()) _link.Reject(_message, new Error(new global::Amqp.Types.Symbol("amqp:internal-error")) { Description = $"{letter.Status}: {letter.Error}" });
+            return;
+        }
+        var moved = MqMessages.Create(Body.ToArray(), _message.Properties?.MessageId, _message.Properties?.CorrelationId, durable: true);
+        var original = _message.ApplicationProperties?.Map.Keys.Select(k => new KeyValuePair<string, object?>((string)k, _message.ApplicationProperties[k]));
+        foreach (var (key, value) in Wire.DeadLetterHeaders(original, letter)) moved.ApplicationProperties[key] = value;
+        var sender = new SenderLink(_session, $"esb-dead-{Guid.NewGuid():N}", deadLetters);
+        await sender.SendAsync(moved).ConfigureAwait(false);
+        await sender.CloseAsync().ConfigureAwait(false);
+        await CompleteAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task ReplyAsync(ServiceResult result, CancellationToken cancellation)
+    {
+        if (ReplyTo is not { } replyTo) return;
+        var answer = MqMessages.Create(Encoding.UTF8.GetBytes(result.Output ?? "null"), Guid.NewGuid().ToString("N"),
+            _message.Properties?.CorrelationId ?? _message.Properties?.MessageId, durable: false);
+        answer.ApplicationProperties[Wire.Cid] = result.Cid;
+        answer.ApplicationProperties[Wire.Status] = result.Status;
+        var sender = new SenderLink(_session, $"esb-reply-{Guid.NewGuid():N}", replyTo);
+        await sender.SendAsync(answer).ConfigureAwait(false);
+        await sender.CloseAsync().ConfigureAwait(false);
+    }
+
+    private bool Settle() => Interlocked.Exchange(ref _settled, 1) == 0;
+
+    private static Dictionary<string, string> PropertiesOf(Message message)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (message.Properties is { } p)
+        {
+            if (p.MessageId is { } id) values["mq.message_id"] = id;
+            if (p.CorrelationId is { } correlation) values["mq.correlation_id"] = correlation;
+            if (p.ReplyTo is { } reply) values["mq.reply_to"] = reply;
+            if (p.Subject is { } subject) values["mq.subject"] = subject;
+            if (p.To is { } to) values["mq.to"] = to;
+        }
+        if (message.ApplicationProperties is { } application)
+            foreach (var key in application.Map.Keys)
+                values["mq.property." + key] = Convert.ToString(application[key], CultureInfo.InvariantCulture) ?? "";
+        return values;
+    }
+}

@@ -1,0 +1,65 @@
+using Amqp;
+using Integrations.Bus.Consuming;
+
+namespace Integrations.Adapters.Mq;
+
+/// <summary>
+/// The AMQP 1.0 transport's inbound side (AMQPNetLite): a receiver link on an address, each message an
+/// <see cref="MqInbound"/> settled with accept, release, reject, a send to the dead-letter address, or a reply.
+/// </summary>
+public sealed class MqListener : IListener
+{
+    private readonly Session _session;
+    private readonly ReceiverLink _receiver;
+    private volatile bool _closing;
+
+    private MqListener(Session session, ReceiverLink receiver)
+    {
+        _session = session;
+        _receiver = receiver;
+    }
+
+    /// <inheritdoc />
+    public bool IsListening => !_closing && !_receiver.IsClosed;
+
+    /// <inheritdoc />
+    public event Action<string>? Lost;
+
+    /// <summary>Receives from <paramref name="source"/> on <paramref name="connection"/>.</summary>
+    public static MqListener Listen(Connection connection, MqSource source, InboundHandler handler)
+    {
+        var session = new Session(connection);
+        var receiver = new ReceiverLink(session, source.LinkName, source.Address);
+        var listener = new MqListener(session, receiver);
+        receiver.Closed += (_, error) =>
+        {
+            if (!listener._closing) listener.Lost?.Invoke(error?.Description ?? "the link was closed");
+        };
+        receiver.Start(source.Credit, (link, message) => _ = handler(new MqInbound(session, (ReceiverLink)link, message, source)));
+        return listener;
+    }
+
+    /// <inheritdoc />
+    public Task StopReceivingAsync()
+    {
+        _closing = true;
+        _receiver.SetCredit(0, autoRestore: false);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _closing = true;
+        try
+        {
+            // Unsettled messages are released when the link closes: the broker delivers them again.
+            await _receiver.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await _session.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A link on a connection that is gone: gone anyway.
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Integrations.Bus.Backbone;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Integrations.Bus.Consuming;
+
+/// <summary>A message received from an AMQP 0-9-1 queue, settled on the channel it came on.</summary>
+public sealed class AmqpInbound : IInbound
+{
+    private readonly IChannel _channel;
+    private readonly AmqpQueue _queue;
+    private IReadOnlyDictionary<string, string>? _properties;
+    private int _settled;
+
+    internal AmqpInbound(IChannel channel, BasicDeliverEventArgs delivery, AmqpQueue queue)
+    {
+        _channel = channel;
+        _queue = queue;
+        Delivery = delivery;
+    }
+
+    /// <summary>The delivery as RabbitMQ.Client gives it.</summary>
+    public BasicDeliverEventArgs Delivery { get; }
+
+    /// <summary>The channel it came on (for a reply that must go on it).</summary>
+    public IChannel Channel => _channel;
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> Body => Delivery.Body;
+
+    /// <inheritdoc />
+    public string? Cid => Wire.Text(Delivery.BasicProperties.Headers, Wire.Cid);
+
+    /// <inheritdoc />
+    public string? ReplyTo => Delivery.BasicProperties.ReplyTo is { Length: > 0 } replyTo ? replyTo : null;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Properties => _properties ??= PropertiesOf(Delivery);
+
+    /// <inheritdoc />
+    public Task CompleteAsync(CancellationToken cancellation) =>
+        Settle() ? _channel.BasicAckAsync(Delivery.DeliveryTag, multiple: false, cancellation).AsTask() : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task DeferAsync() =>
+        Settle() && _channel.IsOpen ? _channel.BasicNackAsync(Delivery.DeliveryTag, multiple: false, requeue: true).AsTask() : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task DeadLetterAsync(DeadLetter letter, CancellationToken cancellation)
+    {
+        var original = Delivery.BasicProperties;
+        var headers = Wire.DeadLetterHeaders(original.Headers, letter);
+        headers[Wire.RoutingKey] = Delivery.RoutingKey;
+        var moved = new BasicProperties
+        {
+            ContentType = original.ContentType,
+            MessageId = original.MessageId,
+            CorrelationId = original.CorrelationId,
+            DeliveryMode = DeliveryModes.Persistent,
+            Headers = headers,
+        };
+        var queue = _queue.DeadLetterQueue ?? throw new InvalidOperationException($"{_queue.Queue} has no dead-letter queue");
+        // Confirmed by the broker before the original is acknowledged: nothing is lost between the two.
+        if (_queue.PublishDurable is { } publish) await publish(queue, moved, Delivery.Body, cancellation).ConfigureAwait(false);
+        else await _channel.BasicPublishAsync("", queue, mandatory: true, moved, Delivery.Body, cancellation).ConfigureAwait(false);
+        await CompleteAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task ReplyAsync(ServiceResult result, CancellationToken cancellation)
+    {
+        if (ReplyTo is not { } replyTo) return;
+        var (properties, body) = Wire.Answer(result, Delivery.BasicProperties.CorrelationId ?? Delivery.BasicProperties.MessageId);
+        properties.ContentType = "application/json";
+        await _channel.BasicPublishAsync("", replyTo, mandatory: false, properties, body, cancellation).ConfigureAwait(false);
+    }
+
+    private bool Settle() => Interlocked.Exchange(ref _settled, 1) == 0;
+
+    private static Dictionary<string, string> PropertiesOf(BasicDeliverEventArgs delivery)
+    {
+        var p = delivery.BasicProperties;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["amqp.routing_key"] = delivery.RoutingKey,
+            ["amqp.exchange"] = delivery.Exchange,
+            ["amqp.redelivered"] = delivery.Redelivered ? "true" : "false",
+        };
+        if (p.MessageId is { } id) values["amqp.message_id"] = id;
+        if (p.CorrelationId is { } correlation) values["amqp.correlation_id"] = correlation;
+        if (p.ReplyTo is { } reply) values["amqp.reply_to"] = reply;
+        if (p.ContentType is { } type) values["amqp.content_type"] = type;
+        if (p.Headers is not null)
+            foreach (var (key, _) in p.Headers)
+                if (Wire.Text(p.Headers, key) is { } text) values["amqp.header." + key] = text;
+        return values;
+    }
+}

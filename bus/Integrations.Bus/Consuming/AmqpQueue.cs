@@ -1,0 +1,20 @@
+using RabbitMQ.Client;
+
+namespace Integrations.Bus.Consuming;
+
+/// <summary>How an AMQP 0-9-1 queue is listened on.</summary>
+/// <param name="Queue">The queue.</param>
+/// <param name="Prefetch">Messages each consumer holds at a time.</param>
+/// <param name="Consumers">Consumers (each on a channel of its own).</param>
+/// <param name="Declare">Declare the queue (durable) when it is missing.</param>
+/// <param name="DeadLetterQueue">Where messages given up on go; declared with the queue.</param>
+/// <param name="PublishDurable">
+/// How dead letters are sent when not on the consumer's own channel (a confirmed publisher the caller keeps); null
+/// sends them on the consumer's channel, which is then opened with publisher confirms.
+/// </param>
+/// <param name="Exchange">
+/// Listen on a queue of this connection's own bound to this fanout exchange (declared if missing): named by the
+/// broker, exclusive, gone with the connection; <paramref name="Queue"/> is then ignored.
+/// </param>
+public sealed record AmqpQueue(string Queue, int Prefetch, int Consumers = 1, bool Declare = true, string? DeadLetterQueue = null,
+    Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task>? PublishDurable = null, string? Exchange = null);

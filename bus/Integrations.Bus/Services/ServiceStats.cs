@@ -1,0 +1,27 @@
+namespace Integrations.Bus.Services;
+
+/// <summary>Invocations and time per service on this node (not the cluster's: each node counts its own).</summary>
+public sealed class ServiceStats
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox> _services = new(StringComparer.Ordinal);
+
+    private sealed class StrongBox
+    {
+        public long Count;
+        public long Ticks;
+    }
+
+    /// <summary>Counts one run of <paramref name="service"/>.</summary>
+    public void Record(string service, TimeSpan elapsed)
+    {
+        var box = _services.GetOrAdd(service, _ => new StrongBox());
+        Interlocked.Increment(ref box.Count);
+        Interlocked.Add(ref box.Ticks, elapsed.Ticks);
+    }
+
+    /// <summary>How many runs, and their mean time in milliseconds.</summary>
+    public (long Count, double MeanMs) Of(string service) =>
+        _services.TryGetValue(service, out var box) && Interlocked.Read(ref box.Count) is var count and > 0
+            ? (count, TimeSpan.FromTicks(Interlocked.Read(ref box.Ticks)).TotalMilliseconds / count)
+            : (0, 0);
+}

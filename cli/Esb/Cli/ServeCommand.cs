@@ -1,0 +1,210 @@
+using System.CommandLine;
+using Integrations.Bus.Node;
+using Integrations.Host;
+
+namespace Integrations.Esb.Cli;
+
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var defaults = new NodeOptions();
+        var rabbit = new Option<string>("--rabbitmq")
+        {
+            Description = "The backbone broker (env ESB_RABBITMQ).",
+            DefaultValueFactory = _ => Env.Or("ESB_RABBITMQ", defaults.RabbitMq),
+        };
+        var postgres = new Option<string>("--postgres")
+        {
+            Description = "The config store's PostgreSQL connection string (env ESB_POSTGRES).",
+            DefaultValueFactory = _ => Env.Or("ESB_POSTGRES", defaults.Postgres),
+        };
+        var schema = new Option<string>("--schema")
+        {
+            Description = "The PostgreSQL schema of the config store (env ESB_SCHEMA).",
+            DefaultValueFactory = _ => Env.Or("ESB_SCHEMA", defaults.Schema),
+        };
+        var roles = new Option<string>("--roles")
+        {
+            Description = "What this node does: all, or a comma-separated list of edge, worker, scheduler, dashboard (env ESB_ROLES).",
+            DefaultValueFactory = _ => Env.Or("ESB_ROLES", "all"),
+        };
+        var channels = new Option<string>("--channels-url")
+        {
+            Description = "Where channels listen (env ESB_CHANNELS_URL).",
+            DefaultValueFactory = _ => Env.Or("ESB_CHANNELS_URL", defaults.ChannelsUrl),
+        };
+        var admin = new Option<string>("--admin-url")
+        {
+            Description = "Where the dashboard and the admin API listen (env ESB_ADMIN_URL).",
+            DefaultValueFactory = _ => Env.Or("ESB_ADMIN_URL", defaults.AdminUrl),
+        };
+        var name = new Option<string>("--name")
+        {
+            Description = "The node's name in logs and answers (env ESB_NODE_NAME; default: host name and process id).",
+            DefaultValueFactory = _ => Env.Or("ESB_NODE_NAME", defaults.NodeName),
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds a caller waits for a service unless its settings say otherwise (env ESB_TIMEOUT).",
+            DefaultValueFactory = _ => double.TryParse(Env.Get("ESB_TIMEOUT"), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : defaults.DefaultTimeout.TotalSeconds,
+        };
+        var logDir = new Option<string>("--log-dir")
+        {
+            Description = "Folder of server.log (env ESB_LOG_DIR).",
+            DefaultValueFactory = _ => Env.Or("ESB_LOG_DIR", defaults.LogDirectory!),
+        };
+        var logLevel = new Option<Serilog.Events.LogEventLevel>("--log-level")
+        {
+            Description = "The least important events logged: Verbose, Debug, Information, Warning, Error, Fatal (env ESB_LOG_LEVEL).",
+            DefaultValueFactory = _ => Enum.TryParse<Serilog.Events.LogEventLevel>(Env.Get("ESB_LOG_LEVEL"), true, out var level) ? level : Serilog.Events.LogEventLevel.Information,
+        };
+        var quiet = new Option<bool>("--quiet")
+        {
+            Description = "Log to the log file only, not to the console (env ESB_QUIET=true).",
+            DefaultValueFactory = _ => Env.Get("ESB_QUIET") is "true" or "1",
+        };
+        var pickup = new Option<string>("--pickup-dir")
+        {
+            Description = "Folder whose .cs files the node deploys when they are written (env ESB_PICKUP_DIR).",
+            DefaultValueFactory = _ => Env.Or("ESB_PICKUP_DIR", defaults.PickupDirectory!),
+        };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Folder for the node's local files, such as the generated admin password (env ESB_DATA_DIR).",
+            DefaultValueFactory = _ => Env.Or("ESB_DATA_DIR", defaults.DataDirectory),
+        };
+
+        var import = new Option<string?>("--import")
+        {
+            Description = "A YAML environment file (as esb export writes) to apply at start and again whenever it changes; Esb_Env.NAME values come from the node's environment (env ESB_IMPORT).",
+            DefaultValueFactory = _ => Env.Get("ESB_IMPORT"),
+        };
+
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Also serve the tutorial's demo CRM and Billing systems on the channel port, under /tutorial/api/ (env ESB_DEMO=true).",
+            DefaultValueFactory = _ => Env.Get("ESB_DEMO") is "true" or "1",
+        };
+
+        var command = new Command("serve", """
+            Run a node: channels, the admin API, and workers for every service, on the RabbitMQ backbone and the
+            PostgreSQL config store. Nodes pointed at the same RabbitMQ and PostgreSQL form a cluster.
+            The admin password comes from ESB_ADMIN_PASSWORD; without it the first node of a cluster makes one,
+            prints it once and keeps it in the data directory. The key that encrypts secrets comes from
+            ESB_SECRET_KEY (base64 of 32 bytes), else from the data directory's secret.key, made at first start;
+            every node of a cluster needs the same key.
+            """)
+        {
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, demo,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            NodeOptions options;
+            try
+            {
+                options = new NodeOptions
+                {
+                    RabbitMq = parse.GetValue(rabbit)!,
+                    Postgres = parse.GetValue(postgres)!,
+                    Schema = parse.GetValue(schema)!,
+                    Roles = NodeRolesParser.Parse(parse.GetValue(roles)!),
+                    ChannelsUrl = parse.GetValue(channels)!,
+                    AdminUrl = parse.GetValue(admin)!,
+                    NodeName = parse.GetValue(name)!,
+                    DefaultTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    LogDirectory = parse.GetValue(logDir),
+                    LogLevel = parse.GetValue(logLevel),
+                    LogToConsole = !parse.GetValue(quiet),
+                    DataDirectory = parse.GetValue(dataDir)!,
+                    PickupDirectory = parse.GetValue(pickup),
+                    ImportFile = parse.GetValue(import),
+                    Demo = parse.GetValue(demo),
+                    AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
+                    // From the environment only: a key on the command line would show in the process list.
+                    SecretKey = Env.Get("ESB_SECRET_KEY"),
+                };
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"esb serve: {e.Message}");
+                return 2;
+            }
+            return await RunAsync(options, cancellation);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(NodeOptions options, CancellationToken cancellation)
+    {
+        WebApplication app;
+        try
+        {
+            app = EsbNode.Build(options);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"esb serve: {e.Message}");
+            return 2;
+        }
+
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch (Exception e) when (Refusal(e) is { } refusal)
+        {
+            // The node knows what is wrong and what to do: say that, and nothing about servers that are running fine.
+            Console.Error.WriteLine($"esb serve: {refusal.Message}");
+            await app.DisposeAsync();
+            return 1;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"""
+                esb serve: the node could not start: {Innermost(e).Message}
+                  RabbitMQ:   {Redact(options.RabbitMq)}
+                  PostgreSQL: {RedactPostgres(options.Postgres)}
+                Are both running? compose/local-services.sh starts them on this machine (./run.sh does it for you).
+                """);
+            await app.DisposeAsync();
+            return 1;
+        }
+
+        var roles = options.Roles == NodeRoles.All ? "all" : options.Roles.ToString().ToLowerInvariant();
+        Console.WriteLine($"Integrations node {options.NodeName} is up (roles: {roles}).");
+        if (options.Roles.HasFlag(NodeRoles.Edge))
+            Console.WriteLine($"  channels:   {options.ChannelsUrl}   (try: curl {options.ChannelsUrl}/esb/ping)");
+        if (options.Roles.HasFlag(NodeRoles.Dashboard))
+            Console.WriteLine($"  dashboard:  {options.AdminUrl}   (and the admin API; user admin; try: ./esb invoke demo.hello name=Mike)");
+        if (options.Demo && options.Roles.HasFlag(NodeRoles.Edge))
+            Console.WriteLine($"  demo:       {options.ChannelsUrl}/tutorial/api/get-user and /tutorial/api/balance/get   (the tutorial's CRM and Billing)");
+        if (options.LogDirectory is not null)
+            Console.WriteLine($"  log:        {Path.Combine(options.LogDirectory, "server.log")}");
+        Console.WriteLine("Press Ctrl-C to stop.");
+
+        await app.WaitForShutdownAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    private static NodeStartRefusedException? Refusal(Exception e) => e switch
+    {
+        NodeStartRefusedException refused => refused,
+        AggregateException many => many.InnerExceptions.Select(Refusal).FirstOrDefault(r => r is not null),
+        _ => e.InnerException is { } inner ? Refusal(inner) : null,
+    };
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is AggregateException { InnerException: { } inner }) e = inner;
+        return e.InnerException is { } cause && e.Message.Length < 20 ? cause : e;
+    }
+
+    private static string Redact(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal) : url;
+
+    private static string RedactPostgres(string connectionString) =>
+        System.Text.RegularExpressions.Regex.Replace(connectionString, "(?i)(password|pwd)=[^;]*", "$1=***");
+}

@@ -1,0 +1,99 @@
+using Integrations.Adapters.Admin;
+using Integrations.Adapters.Amqp;
+using Integrations.Adapters.Dashboard;
+using Integrations.Adapters.Mq;
+using Integrations.Adapters.WebSockets;
+using Integrations.Adapters.Http;
+using Integrations.Adapters.PubSub;
+using Integrations.Adapters.Scheduler;
+using Integrations.Bus.Edge;
+using Integrations.Bus.Logging;
+using Integrations.DemoSystems;
+using Integrations.Bus.Node;
+using Integrations.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Host;
+
+/// <summary>
+/// Puts a node together: the platform, the adapters (REST, AMQP, MQ, WebSockets, pub/sub, the scheduler), the shipped
+/// services, and the HTTP surfaces its roles call for.
+/// </summary>
+public static class EsbNode
+{
+    /// <summary>Builds a node; start it with <c>StartAsync</c> or <c>RunAsync</c>.</summary>
+    public static WebApplication Build(NodeOptions options)
+    {
+        options.ServiceAssemblies.Insert(0, ShippedServices.Assembly);
+        options.Validate();
+        var channels = new Uri(options.ChannelsUrl);
+        var admin = new Uri(options.AdminUrl);
+        var edge = options.Roles.HasFlag(NodeRoles.Edge);
+        var dashboard = options.Roles.HasFlag(NodeRoles.Dashboard);
+        if (edge && dashboard && channels.Port == admin.Port)
+            throw new ArgumentException($"--channels-url and --admin-url must use different ports (both use {channels.Port})");
+
+        var logger = EsbLogging.Create(options);
+        // Named "esb" whatever the process (tests host nodes too): the static assets are found by that name.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esb" });
+        builder.Logging.ClearProviders();
+        // A node is configured by its options alone: no appsettings.json (and no file watcher for it), no ASPNETCORE_* variables.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        var urls = new List<string>();
+        if (edge) urls.Add(options.ChannelsUrl);
+        if (dashboard) urls.Add(options.AdminUrl);
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            RequestLimits.Configure(k);
+        });
+        // The dashboard's scripts and styles: from the packages and projects they come from when run from a build
+        // (the runtime manifest beside the assemblies), from wwwroot when published.
+        if (dashboard) builder.WebHost.UseStaticWebAssets();
+
+        builder.Services.AddEsbNode(options, logger)
+            .AddRest()
+            .AddAmqp(options)
+            .AddMq(options)
+            .AddWebSockets(options)
+            .AddPubSub(options)
+            .AddScheduler(options)
+            .AddSingleton<IOutgoingConnections, OutgoingConnections>();
+        if (options.Demo)
+            foreach (var (method, path, handle) in TutorialSystems.Endpoints)
+                builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
+        if (dashboard) builder.Services.AddAdminApi().AddDashboard();
+        // Last: the environment file may deploy services, open channels and schedule jobs.
+        builder.Services.AddEnvironmentFile(options);
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(logger.Dispose);
+        app.Use(RequestLimits.Middleware(logger));
+        if (edge)
+        {
+            var gateway = app.Services.GetRequiredService<ChannelGateway>();
+            var webSockets = app.Services.GetRequiredService<WebSocketChannels>();
+            app.MapWhen(http => http.Connection.LocalPort == channels.Port, channel =>
+            {
+                channel.UseWebSockets();
+                channel.Use(webSockets.MiddlewareAsync);
+                channel.Run(gateway.HandleAsync);
+            });
+        }
+        if (dashboard)
+        {
+            app.MapAdminApi();
+            app.MapDashboard();
+            // Build the routing table (the dashboard's pages are discovered then) while the node starts, not on the first request.
+            app.Lifetime.ApplicationStarted.Register(() =>
+                _ = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.Count);
+        }
+        return app;
+    }
+}
