@@ -19,7 +19,7 @@ public sealed class AdminCredentials(IDocumentStore store, NodeOptions options, 
     public const string UserName = "admin";
 
     /// <summary>The header carrying <see cref="InternalKey"/>.</summary>
-    public const string InternalKeyHeader = "X-Esb-Internal-Key";
+    public const string InternalKeyHeader = Integrations.Admin.AdminApiClient.InternalKeyHeader;
 
     /// <summary>
     /// A random key, new in every process, with which this node's own dashboard calls its admin API: it never leaves the

@@ -8,6 +8,7 @@ using Integrations.Config;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.Admin;
 

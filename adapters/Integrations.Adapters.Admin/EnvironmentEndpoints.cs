@@ -4,6 +4,7 @@ using Integrations.Bus.Config.Environment;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.Admin;
 

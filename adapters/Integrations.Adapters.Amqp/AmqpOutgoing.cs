@@ -8,6 +8,7 @@ using Integrations.Bus.Config;
 using Integrations.Config;
 using RabbitMQ.Client;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.Amqp;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Integrations.Admin;
 
 namespace Integrations.Adapters.Dashboard;
@@ -10,7 +9,6 @@ namespace Integrations.Adapters.Dashboard;
 /// </summary>
 public sealed class ConfigScreens(AdminApiClient admin)
 {
-    private static readonly JsonSerializerOptions Json = Integrations.Bus.Config.ConfigJson.Options;
     private Task<IReadOnlyList<ConfigScreen>>? _screens;
 
     /// <summary>Every screen.</summary>
@@ -18,14 +16,15 @@ public sealed class ConfigScreens(AdminApiClient admin)
 
     private async Task<IReadOnlyList<ConfigScreen>> LoadAsync()
     {
-        var answer = await admin.SendAsync(HttpMethod.Get, "/admin/kinds").ConfigureAwait(false);
-        if (!answer.IsSuccess)
+        try
+        {
+            return [.. (await admin.KindsAsync().ConfigureAwait(false)).Select(Screen)];
+        }
+        catch (Exception e) when (e is AdminApiException or HttpRequestException or TaskCanceledException)
         {
             _screens = null; // asked again next time
             return [];
         }
-        var kinds = JsonSerializer.Deserialize<List<KindInfo>>(answer.Text, Json)!;
-        return [.. kinds.Select(Screen)];
     }
 
     private static ConfigScreen Screen(KindInfo kind) => new(kind.Name, kind.Title, kind.Path,

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Integrations.Adapters.Admin;
 using Integrations.Adapters.Dashboard.Components;
+using Integrations.Admin;
+using Integrations.Bus.Node;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -41,7 +43,10 @@ public static class DashboardSetup
         });
         services.AddAuthorization();
         services.AddAntiforgery();
-        services.AddSingleton<AdminApiClient>();
+        // The dashboard reads and changes things through the node's own admin API, like the CLI, with the node's
+        // internal key instead of the admin password: there is no second path to the data.
+        services.AddSingleton(sp => AdminApiClient.WithInternalKey(sp.GetRequiredService<NodeOptions>().AdminUrl,
+            sp.GetRequiredService<AdminCredentials>().InternalKey, TimeSpan.FromMinutes(2)));
         services.AddSingleton<ConfigScreens>();
         services.AddScoped<BrowserClock>();
         // The packages' scripts and styles (MudBlazor's, Blazor's, Monaco's) come without compressed copies; they are

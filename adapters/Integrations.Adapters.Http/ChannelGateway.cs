@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.Http;
 

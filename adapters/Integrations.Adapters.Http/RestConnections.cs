@@ -19,6 +19,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.Http;
 

@@ -7,6 +7,7 @@ using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
 using Integrations.Config;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.Mq;
 

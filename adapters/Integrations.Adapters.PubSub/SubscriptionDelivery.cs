@@ -7,6 +7,7 @@ using Integrations.Bus.Node;
 using Integrations.Config;
 using Serilog;
 using Integrations.Messages;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.PubSub;
 

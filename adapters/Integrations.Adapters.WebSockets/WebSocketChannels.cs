@@ -14,6 +14,7 @@ using Integrations.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations.Adapters.WebSockets;
 

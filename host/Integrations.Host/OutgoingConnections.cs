@@ -1,6 +1,7 @@
 using Integrations.Adapters.Amqp;
 using Integrations.Adapters.Http;
 using Integrations.Adapters.Mq;
+using Integrations.Runtime;
 
 namespace Integrations.Host;
 

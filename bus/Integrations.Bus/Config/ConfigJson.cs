@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Integrations.Config;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Config;
 

@@ -1,6 +1,7 @@
 using Integrations.Bus.Edge;
 using Integrations.Bus.Services;
 using Integrations.Config;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Config;
 

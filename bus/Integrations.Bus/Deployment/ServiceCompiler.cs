@@ -3,6 +3,7 @@ using System.Runtime.Loader;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Deployment;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Edge;
 
@@ -30,7 +31,7 @@ public static class InvokeParameters
             }
             catch (JsonException e)
             {
-                error = "parameters: " + Integrations.ServiceInput.Malformed(e);
+                error = "parameters: " + Integrations.Runtime.ServiceInput.Malformed(e);
                 return false;
             }
             json = trimmed;

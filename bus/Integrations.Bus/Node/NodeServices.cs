@@ -8,6 +8,7 @@ using JasperFx;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Node;
 

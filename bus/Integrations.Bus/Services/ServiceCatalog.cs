@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Services;
 

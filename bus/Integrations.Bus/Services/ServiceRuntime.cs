@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Integrations.Bus.Backbone;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Services;
 

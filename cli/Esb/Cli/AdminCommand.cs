@@ -5,7 +5,7 @@ namespace Integrations.Esb.Cli;
 /// <summary>A command that talks to a node's admin API: its arguments and options, the common ones, and a client made from them.</summary>
 internal static class AdminCommand
 {
-    public static Command Create(string name, string description, Symbol[] symbols, Func<AdminClient, ParseResult, CancellationToken, Task<int>> run)
+    public static Command Create(string name, string description, Symbol[] symbols, Func<AdminSession, ParseResult, CancellationToken, Task<int>> run)
     {
         var command = new Command(name, description);
         foreach (var symbol in symbols)

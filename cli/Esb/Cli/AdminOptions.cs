@@ -30,6 +30,6 @@ internal sealed class AdminOptions
         command.Options.Add(Timeout);
     }
 
-    public AdminClient? Client(ParseResult parse, string command) =>
-        AdminClient.From(parse.GetValue(Url)!, parse.GetValue(DataDir)!, TimeSpan.FromSeconds(parse.GetValue(Timeout)), command);
+    public AdminSession? Client(ParseResult parse, string command) =>
+        AdminSession.From(parse.GetValue(Url)!, parse.GetValue(DataDir)!, TimeSpan.FromSeconds(parse.GetValue(Timeout)), command);
 }

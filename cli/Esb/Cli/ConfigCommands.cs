@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Integrations.Bus.Config;
 using Integrations.Bus.Edge;
+using Integrations.Runtime;
 
 namespace Integrations.Esb.Cli;
 
@@ -133,15 +134,11 @@ internal static class ConfigCommands
         return Verb("ping", "Check from the server that the connection's system answers: status and time, or why not (DNS, refused, TLS, timeout).",
             [name], async (admin, parse, ct) =>
             {
-                var answer = await admin.SendAsync(HttpMethod.Post, $"admin/outgoing/rest/{Escape(parse.GetValue(name)!)}/ping", null, "outgoing-rest ping", ct);
-                if (answer is not { } a) return 1;
-                if ((int)a.Status >= 400) return admin.Failed("outgoing-rest ping", a.Status, a.Body, a.Cid);
-                var result = JsonNode.Parse(a.Body)!;
-                var ok = result["ok"]!.GetValue<bool>();
-                Console.WriteLine(ok
-                    ? $"OK    {result["url"]}  {result["status"]}  {result["time_ms"]!.GetValue<double>():0.#} ms"
-                    : $"FAIL  {result["url"]}  {result["reason"]}  ({result["time_ms"]!.GetValue<double>():0.#} ms)");
-                return ok ? 0 : 1;
+                if (await admin.CallAsync((api, c) => api.PingRestAsync(parse.GetValue(name)!, c), "outgoing_rest ping", ct) is not { } result) return 1;
+                Console.WriteLine(result.Ok
+                    ? $"OK    {result.Url}  {result.Status}  {result.TimeMs:0.#} ms"
+                    : $"FAIL  {result.Url}  {result.Reason}  ({result.TimeMs:0.#} ms)");
+                return result.Ok ? 0 : 1;
             });
     }
 
@@ -150,7 +147,7 @@ internal static class ConfigCommands
         var name = new Argument<string>("name") { Description = "The topic." };
         var message = new Argument<string>("message") { Description = "The message: JSON." };
         return Verb("publish", "Publish a JSON message to a topic; every subscription gets it.", [name, message], (admin, parse, ct) =>
-            admin.ConfirmAsync(HttpMethod.Post, $"admin/pubsub/topics/{Escape(parse.GetValue(name)!)}/publish", parse.GetValue(message), "pubsub-topic publish", json: false,
+            admin.ConfirmAsync(HttpMethod.Post, $"admin/pubsub/topics/{Escape(parse.GetValue(name)!)}/publish", parse.GetValue(message), "pubsub_topic publish", json: false,
                 published => $"published to {parse.GetValue(name)} (cid={published?["cid"]})", ct));
     }
 
@@ -202,10 +199,10 @@ internal static class ConfigCommands
         Column.Field("error"),
     ];
 
-    private static Command Verb(string name, string description, Symbol[] symbols, Func<AdminClient, ParseResult, CancellationToken, Task<int>> run) =>
+    private static Command Verb(string name, string description, Symbol[] symbols, Func<AdminSession, ParseResult, CancellationToken, Task<int>> run) =>
         AdminCommand.Create(name, description, symbols, run);
 
-    private static Task<int> Print(AdminClient admin, HttpMethod method, string path, string? body, string command, CancellationToken ct) =>
+    private static Task<int> Print(AdminSession admin, HttpMethod method, string path, string? body, string command, CancellationToken ct) =>
         admin.PrintAsync(method, path, body, command, ct);
 
     /// <summary>key=value pairs (values true, false, null, or starting with [ or {, are JSON) or one JSON object.</summary>
@@ -230,7 +227,7 @@ internal static class ConfigCommands
                 }
                 catch (System.Text.Json.JsonException e)
                 {
-                    Console.Error.WriteLine($"esb {command}: {key}: {Integrations.ServiceInput.Malformed(e)}");
+                    Console.Error.WriteLine($"esb {command}: {key}: {Integrations.Runtime.ServiceInput.Malformed(e)}");
                     return null;
                 }
             }

@@ -34,6 +34,6 @@ internal static class ServicesCommand
         return command;
     }
 
-    private static Task<int> List(AdminClient admin, bool json, CancellationToken ct) =>
+    private static Task<int> List(AdminSession admin, bool json, CancellationToken ct) =>
         Table.ListAsync(admin, "admin/services", "services", json, Columns, "no services", ct, orderBy: "name");
 }

@@ -62,7 +62,7 @@ internal static class Table
     /// an empty list as <paramref name="empty"/>, a sentence rather than a header with nothing under it.
     /// </summary>
     /// <param name="orderBy">A field to sort the rows by; without it they keep the answer's order.</param>
-    public static async Task<int> ListAsync(AdminClient admin, string path, string command, bool json, IReadOnlyList<Column> columns, string empty,
+    public static async Task<int> ListAsync(AdminSession admin, string path, string command, bool json, IReadOnlyList<Column> columns, string empty,
         CancellationToken cancellation, string? orderBy = null)
     {
         if (json) return await admin.PrintAsync(HttpMethod.Get, path, null, command, cancellation);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Integrations.Runtime;
 
 namespace Integrations.Esb.Cli;
 

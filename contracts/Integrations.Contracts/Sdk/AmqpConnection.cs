@@ -1,3 +1,5 @@
+using Integrations.Runtime;
+
 namespace Integrations;
 
 /// <summary>One outgoing AMQP connection, as a service uses it: publishes with the broker's confirmation.</summary>

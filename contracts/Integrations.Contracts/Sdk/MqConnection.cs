@@ -1,3 +1,5 @@
+using Integrations.Runtime;
+
 namespace Integrations;
 
 /// <summary>One outgoing MQ (AMQP 1.0) connection, as a service uses it.</summary>

@@ -1,3 +1,5 @@
+using Integrations.Runtime;
+
 namespace Integrations;
 
 /// <summary>The outgoing connections a service may use, by name; they are configured apart from any code.</summary>

@@ -48,6 +48,31 @@ public sealed class RestResponse
         }
     }
 
+    /// <summary>
+    /// A successful JSON answer read as <typeparamref name="T"/>: its fields matched to the answer's names without
+    /// regard to case (<c>UserType</c>, <c>userType</c>); <c>[JsonPropertyName]</c> names any other spelling
+    /// (<c>ACC_BALANCE</c>). A failed answer, or one that is not a <typeparamref name="T"/>, fails the call with 502
+    /// naming the system.
+    /// </summary>
+    public T As<T>()
+    {
+        if (!IsSuccess)
+            throw new OutgoingCallException(_connection, $"answered {(int)Status} {Status}");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Text, Answers) ?? throw new OutgoingCallException(_connection, "its answer is empty (null)");
+        }
+        catch (JsonException e)
+        {
+            throw new OutgoingCallException(_connection, $"its answer is not what was expected{(e.Path is { Length: > 1 } path ? $" at {path}" : "")}");
+        }
+    }
+
+    private static readonly JsonSerializerOptions Answers = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
+    };
+
     private JsonElement Parse()
     {
         try

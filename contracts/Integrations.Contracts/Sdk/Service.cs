@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Integrations.Runtime;
 
 namespace Integrations;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Integrations.Messages;
 using Serilog;
+using Integrations.Runtime;
 
 namespace Integrations;
 
@@ -16,8 +17,8 @@ public sealed class ServiceContext
     private ServiceScheduler? _scheduler;
     private ServiceResponse? _response;
 
-    /// <summary>Creates a context; the runtime does this for every call (and tests of a service may too).</summary>
-    public ServiceContext(InvokeService request, ILogger log, IServiceRuntime runtime, CancellationToken cancellation = default)
+    /// <summary>Creates a context; the runtime does this for every call, <see cref="Testing.ServiceTestHarness"/> in a test.</summary>
+    internal ServiceContext(InvokeService request, ILogger log, IServiceRuntime runtime, CancellationToken cancellation = default)
     {
         _request = request;
         _runtime = runtime;
@@ -29,10 +30,10 @@ public sealed class ServiceContext
     public string Cid => _request.Cid;
 
     /// <summary>What outgoing calls made for this call carry: its cid, its cancellation, the service's name.</summary>
-    public CallScope Scope => new(Cid, Cancellation, Service);
+    internal CallScope Scope => new(Cid, Cancellation, Service);
 
     /// <summary>The call as it reached the service: its input as it came, and where it came from.</summary>
-    public InvokeService Request => _request;
+    internal InvokeService Request => _request;
 
     /// <summary>The name of the running service.</summary>
     public string Service => _request.Service;
@@ -74,32 +75,48 @@ public sealed class ServiceContext
     internal ServiceResponse? ResponseIfSet => _response;
 
     /// <summary>
-    /// Invokes another service in this process, as a method call, under this call's correlation id and deadline.
+    /// Calls another service in this process, as a method call, under this call's correlation id and deadline, and
+    /// waits for its answer.
     /// </summary>
     /// <returns>The other service's answer, read as <typeparamref name="TOutput"/>.</returns>
     /// <exception cref="ServiceInvocationException">The other service answered with an error status.</exception>
-    public async Task<TOutput> Invoke<TOutput>(string service, object? input = null)
+    public async Task<TOutput> CallAsync<TOutput>(string service, object? input = null)
     {
-        var output = await InvokeHere(service, input).ConfigureAwait(false);
+        var output = await CallHere(service, input).ConfigureAwait(false);
         return JsonSerializer.Deserialize<TOutput>(output, ServiceJson.For(typeof(TOutput)))!;
     }
 
-    /// <summary>Invokes another service in this process and returns its answer as JSON.</summary>
+    /// <summary>Calls another service in this process and returns its answer as JSON.</summary>
     /// <exception cref="ServiceInvocationException">The other service answered with an error status.</exception>
-    public async Task<JsonElement> Invoke(string service, object? input = null)
+    public async Task<JsonElement> CallAsync(string service, object? input = null)
     {
-        var output = await InvokeHere(service, input).ConfigureAwait(false);
+        var output = await CallHere(service, input).ConfigureAwait(false);
         using var document = JsonDocument.Parse(output);
         return document.RootElement.Clone();
     }
 
     /// <summary>
-    /// Sends a call to another service through the bus and returns without waiting for it to run. The
-    /// message is durable: it survives a node restart, and any node that has the service may run it.
-    /// It carries this call's correlation id.
+    /// Sends a call to another service's queue and returns once the broker has it, without waiting for it to run.
+    /// The message is durable: it survives a node restart, and any node that has the service may run it. It carries
+    /// this call's correlation id.
     /// </summary>
-    public Task InvokeAsync(string service, object? input = null) =>
+    public Task SendAsync(string service, object? input = null) =>
         _runtime.SendAsync(CallTo(service, input, default), Cancellation);
+
+    /// <summary>The former name of <see cref="CallAsync{TOutput}"/>.</summary>
+    [Obsolete("Use CallAsync<TOutput>: it calls the service in this process and waits for its answer.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Task<TOutput> Invoke<TOutput>(string service, object? input = null) => CallAsync<TOutput>(service, input);
+
+    /// <summary>The former name of <see cref="CallAsync(string, object?)"/>.</summary>
+    [Obsolete("Use CallAsync: it calls the service in this process and waits for its answer.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Task<JsonElement> Invoke(string service, object? input = null) => CallAsync(service, input);
+
+    /// <summary>The former name of <see cref="SendAsync"/>.</summary>
+    [Obsolete("Use SendAsync: it sends a durable call to the service's queue and does not wait for it to run.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Task InvokeAsync(string service, object? input = null) => SendAsync(service, input);
 
     /// <summary>
     /// Sends <paramref name="message"/> (JSON) to WebSocket clients on every node: the client whose id is
@@ -127,7 +144,7 @@ public sealed class ServiceContext
             _ => JsonSerializer.Serialize(message, message.GetType(), ServiceJson.For(message.GetType())),
         }, Cid, Cancellation);
 
-    private async Task<string> InvokeHere(string service, object? input)
+    private async Task<string> CallHere(string service, object? input)
     {
         var result = await _runtime.RunHereAsync(CallTo(service, input, Deadline), Cancellation).ConfigureAwait(false);
         if (result.Status >= 400)

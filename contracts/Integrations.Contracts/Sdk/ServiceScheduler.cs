@@ -1,3 +1,5 @@
+using Integrations.Runtime;
+
 namespace Integrations;
 
 /// <summary>

@@ -14,7 +14,7 @@ public sealed class Configuring_every_kind(Servers servers)
     public async Task Every_kind_the_admin_api_describes_has_a_screen_in_the_navigation_with_its_fields()
     {
         await using var node = await TestNode.StartAsync(servers, "dashboard-kinds", isolated: true);
-        var kinds = (await node.Admin.GetFromJsonAsync<JsonArray>("/admin/kinds"))!;
+        var kinds = await node.Api.KindsAsync();
         Assert.Equal(14, kinds.Count);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
@@ -23,15 +23,14 @@ public sealed class Configuring_every_kind(Servers servers)
 
         foreach (var kind in kinds)
         {
-            var name = kind!["name"]!.GetValue<string>();
-            var title = kind["title"]!.GetValue<string>();
+            var (name, title) = (kind.Name, kind.Title);
             Assert.True(await page.Locator($"a[href='/config/{name}']").CountAsync() == 1, $"no link to the {name} screen in the navigation");
             await OpenAsync(page, node, name);
             await page.Locator("#objects", new() { HasTextString = title }).WaitForAsync();
             await page.ClickAsync("#new");
             await page.Locator("#field-name").WaitForAsync();
-            foreach (var field in kind["fields"]!.AsArray().Where(f => f!["type"]!.GetValue<string>() is not "boolean"))
-                Assert.True(await page.Locator($"#field-{field!["name"]!.GetValue<string>()}").CountAsync() == 1, $"{name}: no input for {field["name"]}");
+            foreach (var field in kind.Fields.Where(f => f.Type is not "boolean"))
+                Assert.True(await page.Locator($"#field-{field.Name}").CountAsync() == 1, $"{name}: no input for {field.Name}");
         }
 
         // The kind that had no screen before: a service's settings, created and listed.

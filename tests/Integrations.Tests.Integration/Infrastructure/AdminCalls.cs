@@ -12,10 +12,9 @@ public static class AdminCalls
     /// <summary>POSTs <paramref name="json"/> to <paramref name="path"/> and fails the test unless it succeeds.</summary>
     public static async Task<JsonElement> CreateAsync(this TestNode node, string path, string json)
     {
-        var response = await node.Admin.PostAsync(path, Json(json));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path} answered {(int)response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+        var answer = await node.Api.SendAsync(HttpMethod.Post, path, json);
+        Assert.True(answer.IsSuccess, $"POST {path} answered {answer.Status}: {answer.Text}");
+        return answer.Text.Length == 0 ? default : JsonDocument.Parse(answer.Text).RootElement.Clone();
     }
 
     public static Task SetSecretAsync(this TestNode node, string definition, string secret) =>

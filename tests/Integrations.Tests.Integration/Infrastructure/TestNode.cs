@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Integrations.Admin;
 using Integrations.Bus.Node;
 using Integrations.Host;
 using Microsoft.AspNetCore.Builder;
@@ -21,11 +22,15 @@ public sealed class TestNode : IAsyncDisposable
         Admin = new HttpClient { BaseAddress = new Uri(options.AdminUrl) };
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
+        Api = AdminApiClient.WithPassword(options.AdminUrl, AdminPassword, TimeSpan.FromSeconds(100), "esb-tests");
         Channels = new HttpClient { BaseAddress = new Uri(options.ChannelsUrl) };
     }
 
     public NodeOptions Options { get; }
+    /// <summary>The admin API as raw HTTP, for tests of its answers.</summary>
     public HttpClient Admin { get; }
+    /// <summary>The admin API through the one admin client the CLI and the dashboard use, for setting a node up.</summary>
+    public AdminApiClient Api { get; }
     public HttpClient Channels { get; }
     public IServiceProvider Services => _app.Services;
     public string LogFile => Path.Combine(Options.LogDirectory!, "server.log");
@@ -67,6 +72,7 @@ public sealed class TestNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
+        Api.Dispose();
         Channels.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

@@ -40,7 +40,7 @@ public sealed class HandOff : Service<HandOff.Input, string>
 
     protected override async Task<string> Handle(Input input, ServiceContext ctx)
     {
-        await ctx.InvokeAsync("test.record", new { token = input.Token });
+        await ctx.SendAsync("test.record", new { token = input.Token });
         return "sent";
     }
 }
@@ -75,7 +75,7 @@ public sealed class HandOffFailure : Service<NoInput, string>
 {
     protected override async Task<string> Handle(NoInput input, ServiceContext ctx)
     {
-        await ctx.InvokeAsync("test.fail");
+        await ctx.SendAsync("test.fail");
         return "sent";
     }
 }

@@ -19,9 +19,9 @@ public sealed class The_tutorial_end_to_end(Servers servers)
         await node.CreateAsync("/admin/outgoing/rest", $$"""{"name":"Billing","address":"{{address}}","url_path":"/tutorial/api/balance/get","data_format":"json"}""");
         foreach (var name in new[] { "CRM", "Billing" })
         {
-            var ping = await node.CreateAsync($"/admin/outgoing/rest/{name}/ping", "");
-            Assert.True(ping.GetProperty("ok").GetBoolean(), ping.ToString());
-            Assert.Equal(200, ping.GetProperty("status").GetInt32());
+            var ping = await node.Api.PingRestAsync(name);
+            Assert.True(ping.Ok, ping.ToString());
+            Assert.Equal(200, ping.Status);
         }
 
         // Step 5: an API key, random at first, changed to abc; the secret never comes back.

@@ -45,7 +45,7 @@ public sealed class Running_services_in_process
 
         protected override async Task<Output> Handle(Input input, ServiceContext ctx)
         {
-            var hello = await ctx.Invoke<Integrations.Services.Demo.Hello.Output>("demo.hello", new { name = input.Name });
+            var hello = await ctx.CallAsync<Integrations.Services.Demo.Hello.Output>("demo.hello", new { name = input.Name });
             return new(hello.Greeting.ToUpperInvariant(), ctx.Cid);
         }
     }

@@ -1,3 +1,5 @@
+using Integrations.Runtime;
+
 namespace Integrations.Tests.Unit.Sdk;
 
 public sealed class Binding_service_input

@@ -1,3 +1,5 @@
+using Integrations.Runtime;
+
 namespace Integrations.Tests.Unit.Sdk;
 
 public sealed class Suggesting_names

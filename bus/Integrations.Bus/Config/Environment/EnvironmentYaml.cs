@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Integrations.Bus.Deployment;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Integrations.Runtime;
 
 namespace Integrations.Bus.Config.Environment;
 

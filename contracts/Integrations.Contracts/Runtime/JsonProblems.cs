@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>
 /// Says in the caller's words why a JSON value did not bind to the record it was meant for: the field, what it must

@@ -1,4 +1,4 @@
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>
 /// What an outgoing call needs to know of the call it is part of: its cid (sent along and logged), when to give up,

@@ -3,27 +3,31 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Integrations.Adapters.Admin;
+using Integrations.Admin;
 using Integrations.Bus.Edge;
 
 namespace Integrations.Esb.Cli;
 
-/// <summary>How the CLI talks to a node's admin API: the address, the admin login, and errors a person can act on.</summary>
+/// <summary>
+/// A CLI command's session with a node's admin API: the one admin client (<see cref="AdminApiClient"/>) with the admin
+/// login, and what the command prints — answers for people, errors a person can act on.
+/// </summary>
 /// <param name="passwordFile">The data directory's admin-password file.</param>
 /// <param name="fromFile">Whether the password was read from that file rather than from ESB_ADMIN_PASSWORD.</param>
-internal sealed class AdminClient(string url, string password, string passwordFile, bool fromFile, TimeSpan timeout) : IDisposable
+internal sealed class AdminSession(string url, string password, string passwordFile, bool fromFile, TimeSpan timeout) : IDisposable
 {
     private const string PasswordVariable = "ESB_ADMIN_PASSWORD";
 
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = timeout };
+    private readonly AdminApiClient _api = AdminApiClient.WithPassword(url, password, timeout, $"esb/{VersionCommand.Version}");
 
     public string Url => url;
 
     /// <summary>Makes a client from the common options, or prints why it cannot and returns null.</summary>
-    public static AdminClient? From(string url, string dataDirectory, TimeSpan timeout, string command)
+    public static AdminSession? From(string url, string dataDirectory, TimeSpan timeout, string command)
     {
         var file = AdminCredentials.PasswordFile(dataDirectory);
-        if (Env.Get(PasswordVariable) is { } given) return new AdminClient(url, given, file, fromFile: false, timeout);
-        if (File.Exists(file)) return new AdminClient(url, File.ReadAllText(file).Trim(), file, fromFile: true, timeout);
+        if (Env.Get(PasswordVariable) is { } given) return new AdminSession(url, given, file, fromFile: false, timeout);
+        if (File.Exists(file)) return new AdminSession(url, File.ReadAllText(file).Trim(), file, fromFile: true, timeout);
         Console.Error.WriteLine($"esb {command}: no admin password: set {PasswordVariable}, or run from the folder where the node keeps .esb/admin-password (or pass --data-dir).");
         return null;
     }
@@ -32,17 +36,10 @@ internal sealed class AdminClient(string url, string password, string passwordFi
     public async Task<(HttpStatusCode Status, string Body, string? Cid)?> SendAsync(HttpMethod method, string path, string? body, string command,
         CancellationToken cancellation, string contentType = "application/json")
     {
-        var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AdminCredentials.UserName}:{password}")));
-        request.Headers.UserAgent.ParseAdd($"esb/{VersionCommand.Version}");
         try
         {
-            using var response = await _http.SendAsync(request, cancellation);
-            var text = await response.Content.ReadAsStringAsync(cancellation);
-            var cid = response.Headers.TryGetValues(HttpAnswers.CidHeader, out var values) ? values.FirstOrDefault() : null;
-            return (response.StatusCode, text, cid);
+            var answer = await _api.SendAsync(method, path, body, contentType, cancellation);
+            return ((HttpStatusCode)answer.Status, answer.Text, answer.Cid);
         }
         catch (HttpRequestException e)
         {
@@ -50,7 +47,29 @@ internal sealed class AdminClient(string url, string password, string passwordFi
         }
         catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"esb {command}: no answer from {url} within {_http.Timeout.TotalSeconds:0} s (--timeout to wait longer).");
+            Console.Error.WriteLine($"esb {command}: no answer from {url} within {_api.Timeout.TotalSeconds:0} s (--timeout to wait longer).");
+        }
+        return null;
+    }
+
+    /// <summary>Makes a typed call (<paramref name="call"/>); its answer, or null after printing why there is none.</summary>
+    public async Task<T?> CallAsync<T>(Func<AdminApiClient, CancellationToken, Task<T>> call, string command, CancellationToken cancellation) where T : class
+    {
+        try
+        {
+            return await call(_api, cancellation);
+        }
+        catch (AdminApiException e)
+        {
+            Failed(command, (HttpStatusCode)e.Answer.Status, e.Answer.Text, e.Answer.Cid);
+        }
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"esb {command}: cannot reach the admin API at {url} ({e.Message}). Is a node running? ./run.sh starts one.");
+        }
+        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"esb {command}: no answer from {url} within {_api.Timeout.TotalSeconds:0} s (--timeout to wait longer).");
         }
         return null;
     }
@@ -125,5 +144,5 @@ internal sealed class AdminClient(string url, string password, string passwordFi
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _api.Dispose();
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>How services read their input and write their output: snake_case, case-insensitive on input.</summary>
 public static class ServiceJson

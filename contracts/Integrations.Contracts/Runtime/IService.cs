@@ -1,4 +1,4 @@
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>
 /// What the runtime sees of a service: JSON in, JSON out. Service authors derive from

@@ -1,6 +1,6 @@
 using Integrations.Messages;
 
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>The runtime behind <see cref="ServiceContext"/>'s invoke methods.</summary>
 public interface IServiceRuntime

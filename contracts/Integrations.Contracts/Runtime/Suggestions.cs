@@ -1,4 +1,4 @@
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>
 /// The names closest to one that was mistyped, for errors that say "did you mean …": unknown services, fields,

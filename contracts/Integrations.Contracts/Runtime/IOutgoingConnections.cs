@@ -1,4 +1,4 @@
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>Runs outgoing calls; the runtime implements it.</summary>
 public interface IOutgoingConnections

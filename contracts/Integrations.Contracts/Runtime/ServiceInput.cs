@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Integrations.Messages;
 
-namespace Integrations;
+namespace Integrations.Runtime;
 
 /// <summary>Binds a JSON object to a service's input record, with errors a caller can act on.</summary>
 public static class ServiceInput

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Integrations.Admin;
+
+/// <summary>
+/// The one client of a node's admin API, for the CLI, the dashboard and the tests alike: the routes, the admin login,
+/// and the answers as the DTOs of this namespace (<see cref="KindInfo"/>, <see cref="ServiceInfo"/>,
+/// <see cref="PingResult"/>, <see cref="JobStatus"/>) or, for what has none, as they came (<see cref="AdminAnswer"/>).
+/// </summary>
+public sealed class AdminApiClient : IDisposable
+{
+    /// <summary>The header a node's own dashboard authenticates with instead of the admin password.</summary>
+    public const string InternalKeyHeader = "X-Esb-Internal-Key";
+
+    /// <summary>How the admin API's JSON is read: names in snake_case; fields a newer node adds are ignored.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    internal static readonly JsonSerializerOptions Indented = new(Json) { WriteIndented = true };
+
+    private readonly HttpClient _http;
+
+    private AdminApiClient(HttpClient http) => _http = http;
+
+    /// <summary>The admin API's address.</summary>
+    public Uri Address => _http.BaseAddress!;
+
+    /// <summary>How long a call may take.</summary>
+    public TimeSpan Timeout => _http.Timeout;
+
+    /// <summary>A client that logs in as <c>admin</c> with <paramref name="password"/>.</summary>
+    public static AdminApiClient WithPassword(string url, string password, TimeSpan timeout, string? userAgent = null)
+    {
+        var http = Create(url, timeout);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{password}")));
+        if (userAgent is not null) http.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        return new AdminApiClient(http);
+    }
+
+    /// <summary>A client for a node's own dashboard, which authenticates with the node's internal key.</summary>
+    public static AdminApiClient WithInternalKey(string url, string key, TimeSpan timeout)
+    {
+        var http = Create(url, timeout);
+        http.DefaultRequestHeaders.Add(InternalKeyHeader, key);
+        return new AdminApiClient(http);
+    }
+
+    private static HttpClient Create(string url, TimeSpan timeout) => new() { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = timeout };
+
+    /// <summary>Sends a request to <paramref name="path"/> (<c>admin/…</c>, with or without a leading slash) and returns the answer as it came.</summary>
+    /// <exception cref="HttpRequestException">The node cannot be reached.</exception>
+    /// <exception cref="TaskCanceledException">No answer within <see cref="Timeout"/>.</exception>
+    public async Task<AdminAnswer> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json",
+        CancellationToken cancellation = default)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        var started = Stopwatch.GetTimestamp();
+        using var response = await _http.SendAsync(request, cancellation).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
+        var cid = response.Headers.TryGetValues("X-Esb-Cid", out var values) ? values.FirstOrDefault() : null;
+        return new AdminAnswer((int)response.StatusCode, text, cid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>The kinds of configuration object the node has (<c>GET /admin/kinds</c>).</summary>
+    public async Task<IReadOnlyList<KindInfo>> KindsAsync(CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, "admin/kinds", cancellation: cancellation).ConfigureAwait(false)).As<List<KindInfo>>();
+
+    /// <summary>The services the node has (<c>GET /admin/services</c>).</summary>
+    public async Task<IReadOnlyList<ServiceInfo>> ServicesAsync(CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, "admin/services", cancellation: cancellation).ConfigureAwait(false)).As<List<ServiceInfo>>();
+
+    /// <summary>Invokes <paramref name="service"/> with <paramref name="input"/> (JSON or <c>key=value</c> lines) and returns its answer as it came.</summary>
+    public Task<AdminAnswer> InvokeAsync(string service, string input, CancellationToken cancellation = default) =>
+        SendAsync(HttpMethod.Post, $"admin/services/{Uri.EscapeDataString(service)}/invoke", input, "text/plain", cancellation);
+
+    /// <summary>Creates a configuration object of the kind kept at <paramref name="kindPath"/> (its <see cref="KindInfo.Path"/>, e.g. <c>/admin/outgoing/rest</c>).</summary>
+    public Task<AdminAnswer> CreateAsync(string kindPath, string json, CancellationToken cancellation = default) =>
+        SendAsync(HttpMethod.Post, kindPath, json, cancellation: cancellation);
+
+    /// <summary>Replaces the configuration object <paramref name="name"/> of the kind kept at <paramref name="kindPath"/>.</summary>
+    public Task<AdminAnswer> UpdateAsync(string kindPath, string name, string json, CancellationToken cancellation = default) =>
+        SendAsync(HttpMethod.Put, $"{kindPath}/{Uri.EscapeDataString(name)}", json, cancellation: cancellation);
+
+    /// <summary>Deletes the configuration object <paramref name="name"/> of the kind kept at <paramref name="kindPath"/>.</summary>
+    public Task<AdminAnswer> DeleteAsync(string kindPath, string name, CancellationToken cancellation = default) =>
+        SendAsync(HttpMethod.Delete, $"{kindPath}/{Uri.EscapeDataString(name)}", cancellation: cancellation);
+
+    /// <summary>The configuration objects of the kind kept at <paramref name="kindPath"/>, as the admin API lists them.</summary>
+    public Task<AdminAnswer> ListAsync(string kindPath, CancellationToken cancellation = default) =>
+        SendAsync(HttpMethod.Get, kindPath, cancellation: cancellation);
+
+    /// <summary>Pings the outgoing REST connection <paramref name="name"/> from the node.</summary>
+    public async Task<PingResult> PingRestAsync(string name, CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Post, $"admin/outgoing/rest/{Uri.EscapeDataString(name)}/ping", cancellation: cancellation).ConfigureAwait(false)).As<PingResult>();
+
+    /// <summary>Where the scheduled job <paramref name="name"/> stands, with its last <paramref name="limit"/> runs.</summary>
+    public async Task<JobStatus> JobStatusAsync(string name, int limit = 50, CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, $"admin/scheduler/{Uri.EscapeDataString(name)}/runs?limit={limit}", cancellation: cancellation).ConfigureAwait(false)).As<JobStatus>();
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}
