@@ -8,6 +8,7 @@ using Integrations.Runtime;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 
 namespace Integrations.Testing;
 
@@ -135,7 +136,7 @@ public sealed class ServiceTestHarness
     /// <summary>Every run scheduled (<c>ctx.Scheduler.RunOnceAsync</c>) and not cancelled since.</summary>
     public IReadOnlyList<(string Id, string Service, JsonElement Input, DateTimeOffset At)> Scheduled => [.. _scheduled];
 
-    /// <summary>What the services logged, rendered, with the level: <c>INF Greeting Mike</c>.</summary>
+    /// <summary>What the services logged, rendered (strings unquoted), after the level: <c>INF Greeting Mike</c>.</summary>
     public IReadOnlyList<string> Log => [.. _log];
 
     /// <summary>The status and headers the last service run chose (<c>ctx.Response</c>), if it chose any.</summary>
@@ -205,7 +206,14 @@ public sealed class ServiceTestHarness
 
     private sealed class Lines(ConcurrentQueue<string> lines) : ILogEventSink
     {
-        public void Emit(LogEvent logEvent) => lines.Enqueue($"{Level(logEvent.Level)} {logEvent.RenderMessage()}");
+        private static readonly MessageTemplateTextFormatter Text = new("{Message:lj}");
+
+        public void Emit(LogEvent logEvent)
+        {
+            using var text = new StringWriter();
+            Text.Format(logEvent, text);
+            lines.Enqueue($"{Level(logEvent.Level)} {text}");
+        }
 
         private static string Level(LogEventLevel level) => level switch
         {
