@@ -6,65 +6,29 @@ using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Edge;
-using Integrations.Bus.Node;
 using Integrations.Config;
 using Integrations.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Serilog;
-using Integrations.Runtime;
 
 namespace Integrations.Adapters.Http;
 
 /// <summary>
-/// The channel port (17010 by default). Every answer carries <c>X-Esb-Cid</c>. It serves the node's own endpoints
-/// (<c>GET /esb/ping</c>, the tutorial's demo systems) and every REST channel: CORS, method, security, rate limit,
-/// body size and format are checked in that order, then the service is invoked through the backbone with the input
-/// merged from the query string, the body and the path (later ones win). <c>POST /esb/pubsub/topic/{name}</c> publishes
-/// to a topic.
+/// REST channels on the channel port (17010 by default): CORS, method, security, rate limit, body size and format are
+/// checked in that order, then the service is invoked through the backbone with the input merged from the query
+/// string, the body and the path (later ones win). Every channel is a route of the port's routing table.
 /// </summary>
-public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints, RestChannelTable channels,
-    CallerSecurity callers, ServiceClient services, Bus.Config.ConfigView config, Bus.Services.ITopicPublisher topics, ILogger log)
+public sealed class ChannelGateway(CallerSecurity callers, ServiceClient services, ILogger log)
 {
-    private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
     private const string AnyMethod = "GET, POST, PUT, PATCH, DELETE";
     private readonly ILogger _log = log.ForContext("SourceContext", "rest-channel");
 
-    /// <summary>Handles one request on the channel port.</summary>
-    public async Task HandleAsync(HttpContext http)
+    /// <summary>Handles one call of <paramref name="channel"/>, whose route matched, under <paramref name="cid"/>.</summary>
+    public async Task HandleAsync(HttpContext http, LiveChannel channel, string cid)
     {
         var request = http.Request;
-        var cid = Cid.New();
-        http.Response.Headers[HttpAnswers.CidHeader] = cid;
-        if (request.Path.Equals("/esb/ping", StringComparison.Ordinal))
-        {
-            if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-            {
-                await HttpAnswers.WriteErrorAsync(http, 405, $"{request.Method} is not allowed on /esb/ping; use GET", cid);
-                return;
-            }
-            await HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new PingAnswer("esb", node.NodeName, cid), PingJson));
-            return;
-        }
-        if (request.Path.StartsWithSegments("/esb/pubsub/topic", StringComparison.Ordinal, out var topicPath))
-        {
-            await PublishAsync(http, topicPath.Value?.Trim('/') ?? "", cid);
-            return;
-        }
-        if (nodeEndpoints.Find(request.Method, request.Path.Value ?? "/") is { } own)
-        {
-            await own.Handle(http);
-            return;
-        }
-
-        var channel = channels.Match(request.Path, out var pathValues);
-        if (channel is null)
-        {
-            await HttpAnswers.WriteErrorAsync(http, 404, $"no channel matches {request.Method} {request.Path.Value}", cid);
-            return;
-        }
-
         var started = Stopwatch.GetTimestamp();
         var config = channel.Config;
         var log = _log.ForContext("Cid", cid);
@@ -74,7 +38,7 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
         ServiceResult result;
         try
         {
-            result = await ServeAsync(http, channel, pathValues, cid);
+            result = await ServeAsync(http, channel, request.RouteValues, cid);
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
@@ -89,52 +53,7 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
         else await HttpAnswers.WriteAsync(http, result);
     }
 
-    /// <summary><c>POST /esb/pubsub/topic/{name}</c>: publishes the JSON body to the topic, checked with the topic's security definition.</summary>
-    private async Task PublishAsync(HttpContext http, string topic, string cid)
-    {
-        var request = http.Request;
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            http.Response.Headers.Allow = "POST";
-            await HttpAnswers.WriteErrorAsync(http, 405, $"publish with POST /esb/pubsub/topic/{topic}", cid);
-            return;
-        }
-        if (config.Find<Integrations.Config.PubSubTopic>(topic) is not { } definition)
-        {
-            await HttpAnswers.WriteErrorAsync(http, 404, $"no pubsub_topic named '{topic}'", cid);
-            return;
-        }
-        var check = await callers.CheckAsync(http, definition.Security);
-        if (!check.Passed)
-        {
-            await HttpAnswers.WriteErrorAsync(http, check.Status, check.Error ?? "refused", cid);
-            return;
-        }
-        string body;
-        using (var reader = new StreamReader(request.Body))
-            body = await reader.ReadToEndAsync(http.RequestAborted);
-        try
-        {
-            using var _ = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            await HttpAnswers.WriteErrorAsync(http, 400, ServiceInput.Malformed(e), cid);
-            return;
-        }
-        try
-        {
-            await topics.PublishAsync(topic, body, cid, http.RequestAborted);
-        }
-        catch (ServiceException e)
-        {
-            await HttpAnswers.WriteErrorAsync(http, e.Status, e.Message, cid);
-            return;
-        }
-        await HttpAnswers.WriteJsonAsync(http, 202, cid, JsonSerializer.Serialize(new { topic, cid }));
-    }
-
-    private async Task<ServiceResult> ServeAsync(HttpContext http, LiveChannel channel, RouteValueDictionary? pathValues, string cid)
+    private async Task<ServiceResult> ServeAsync(HttpContext http, LiveChannel channel, RouteValueDictionary pathValues, string cid)
     {
         var request = http.Request;
         var config = channel.Config;
@@ -199,7 +118,7 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
     // The input as it travels: the body as it came (a JSON body is not read here; the worker that binds it parses it,
     // once), the query string under it and the path's parameters over it.
     private static async Task<(ReadOnlyMemory<byte> Body, string? Defaults, string? Overrides, ServiceResult? Error)> ReadInputAsync(HttpContext http,
-        ChannelRest config, RouteValueDictionary? pathValues)
+        ChannelRest config, RouteValueDictionary pathValues)
     {
         var request = http.Request;
         // The channel's limit replaces the server's default one (30 MB), in both directions.
@@ -216,7 +135,7 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
             defaults = query.ToJsonString();
         }
         string? overrides = null;
-        if (pathValues is { Count: > 0 })
+        if (pathValues.Count > 0)
         {
             var path = new JsonObject();
             foreach (var (name, value) in pathValues) path[name] = value?.ToString();
@@ -257,5 +176,4 @@ public sealed class ChannelGateway(NodeOptions node, NodeEndpoints nodeEndpoints
         return buffer.ToArray();
     }
 
-    private sealed record PingAnswer(string Pong, string Node, string Cid);
 }

@@ -1,20 +1,15 @@
 using System.Threading.RateLimiting;
 using Integrations.Bus.Edge;
 using Integrations.Config;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Template;
 
 namespace Integrations.Adapters.Http;
 
-/// <summary>A REST channel ready to take calls: its route, and its callers' rate limiter.</summary>
+/// <summary>A REST channel ready to take calls: its configuration, and its callers' rate limiter.</summary>
 public sealed class LiveChannel
 {
     internal LiveChannel(ChannelRest config)
     {
         Config = config;
-        var template = TemplateParser.Parse(config.UrlPath.TrimStart('/'));
-        IsLiteral = template.Parameters.Count == 0;
-        Matcher = new TemplateMatcher(template, new RouteValueDictionary());
         if (config.RateLimit is { } text && RateLimit.TryParse(text, out var rate, out _))
             Limiter = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetFixedWindowLimiter(caller, _ =>
                 new FixedWindowRateLimiterOptions { PermitLimit = rate.Permits, Window = rate.Window, QueueLimit = 0, AutoReplenishment = true }));
@@ -22,8 +17,6 @@ public sealed class LiveChannel
 
     /// <summary>The channel's configuration.</summary>
     public ChannelRest Config { get; }
-    internal bool IsLiteral { get; }
-    internal TemplateMatcher Matcher { get; }
 
     /// <summary>Counts calls per caller when the channel has a rate limit.</summary>
     public PartitionedRateLimiter<string>? Limiter { get; }

@@ -1,3 +1,4 @@
+using Integrations.Bus.Edge;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Adapters.Http;
@@ -13,6 +14,7 @@ public static class RestServices
         services.AddSingleton<RestConnections>();
         services.AddSingleton<ChannelGateway>();
         services.AddSingleton<RestChannelTable>();
+        services.AddSingleton<IChannelRoutes>(sp => sp.GetRequiredService<RestChannelTable>());
         return services;
     }
 }

@@ -26,13 +26,11 @@ namespace Integrations.Adapters.WebSockets;
 /// topic. Services push with <c>ctx.PushAsync(clientId or "topic:NAME", message)</c> from any node; the client gets
 /// <c>{"push": …, "topic": …}</c>. Keep-alive pings, an idle timeout, and limits on message size and connections.
 /// </summary>
-public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, ServiceClient services, Pushes pushes, ILogger log) : IHostedService
+public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, ServiceClient services, Pushes pushes, ILogger log) : IHostedService, IChannelRoutes
 {
     private const int InFlightPerClient = 16;
     private readonly ConcurrentDictionary<string, Client> _clients = new(StringComparer.Ordinal);
     private readonly ILogger _log = log.ForContext("SourceContext", "websocket");
-    // The channels by path, rebuilt when the configuration changes: every request on the channel port asks.
-    private (long Version, Dictionary<string, ChannelWebSocket> ByPath) _paths = (-1, []);
 
     /// <summary>The clients connected to this node.</summary>
     public int Connected => _clients.Count;
@@ -56,24 +54,18 @@ public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, S
         }
     }
 
-    /// <summary>Middleware for the channel port: takes WebSocket requests to a channel's path, passes everything else on.</summary>
-    public async Task MiddlewareAsync(HttpContext http, RequestDelegate next)
+    /// <inheritdoc />
+    public string? Kind => ConfigKinds.NameOf(typeof(ChannelWebSocket));
+
+    /// <inheritdoc />
+    public IEnumerable<ChannelRoute> Routes() =>
+        view.All<ChannelWebSocket>().Select(channel => new ChannelRoute(channel.UrlPath, $"channel_websocket '{channel.Name}'",
+            (http, cid) => ConnectAsync(http, channel, cid)));
+
+    /// <summary>A client's handshake on <paramref name="channel"/>'s path: checked, then served until it goes away.</summary>
+    private async Task ConnectAsync(HttpContext http, ChannelWebSocket channel, string cid)
     {
         var path = http.Request.Path.Value ?? "/";
-        var paths = _paths;
-        if (paths.Version != view.Version)
-        {
-            var version = view.Version;
-            paths = (version, view.All<ChannelWebSocket>().ToDictionary(c => c.UrlPath.TrimEnd('/'), StringComparer.OrdinalIgnoreCase));
-            _paths = paths;
-        }
-        if (paths.ByPath.Count == 0 || !paths.ByPath.TryGetValue(path.TrimEnd('/'), out var channel))
-        {
-            await next(http).ConfigureAwait(false);
-            return;
-        }
-        var cid = Cid.New();
-        http.Response.Headers[HttpAnswers.CidHeader] = cid;
         if (!http.WebSockets.IsWebSocketRequest)
         {
             await HttpAnswers.WriteErrorAsync(http, 426, $"{path} is a WebSocket channel: connect with a WebSocket client (ws://…)", cid).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Integrations.Bus.Edge;
 using Integrations.Bus.Node;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,7 @@ public static class WebSocketServices
         if (!options.Roles.HasFlag(NodeRoles.Edge)) return services;
         services.AddSingleton<WebSocketChannels>();
         services.AddHostedService(sp => sp.GetRequiredService<WebSocketChannels>());
+        services.AddSingleton<IChannelRoutes>(sp => sp.GetRequiredService<WebSocketChannels>());
         return services;
     }
 }

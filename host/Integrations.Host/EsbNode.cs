@@ -76,19 +76,11 @@ public static class EsbNode
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(logger.Dispose);
         app.Use(RequestLimits.Middleware(logger));
-        if (edge)
-        {
-            var gateway = app.Services.GetRequiredService<ChannelGateway>();
-            var webSockets = app.Services.GetRequiredService<WebSocketChannels>();
-            app.MapWhen(http => http.Connection.LocalPort == channels.Port, channel =>
-            {
-                channel.UseWebSockets();
-                channel.Use(webSockets.MiddlewareAsync);
-                channel.Run(gateway.HandleAsync);
-            });
-        }
+        if (edge) app.MapChannelPort(channels.Port);
         if (dashboard)
         {
+            // Here, not first: requests on the channel port never go through the admin port's routing.
+            app.UseRouting();
             app.MapAdminApi();
             app.MapDashboard();
             // Build the routing table (the dashboard's pages are discovered then) while the node starts, not on the first request.

@@ -1,16 +1,45 @@
+using System.Text.Json;
+using Integrations.Bus.Node;
 using Microsoft.AspNetCore.Http;
 
 namespace Integrations.Bus.Edge;
 
-/// <summary>The node's own endpoints on the channel port.</summary>
-public sealed class NodeEndpoints(IEnumerable<NodeEndpoint> endpoints)
+/// <summary>The node's own endpoints on the channel port: <c>GET /esb/ping</c>, and those registered (the tutorial's demo systems).</summary>
+public sealed class NodeEndpoints(NodeOptions node, IEnumerable<NodeEndpoint> endpoints) : IChannelRoutes
 {
-    private readonly Dictionary<(string, string), NodeEndpoint> _byRoute =
-        endpoints.ToDictionary(e => (e.Method, e.Path.ToLowerInvariant()));
+    private const string Ping = "/esb/ping";
+    private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
+    private readonly IReadOnlyList<NodeEndpoint> _endpoints = [.. endpoints];
 
     /// <summary>Every path the node serves itself.</summary>
-    public IReadOnlySet<string> Paths { get; } = endpoints.Select(e => e.Path.ToLowerInvariant()).Append("/esb/ping").ToHashSet();
+    public IReadOnlySet<string> Paths { get; } = endpoints.Select(e => e.Path.ToLowerInvariant()).Append(Ping).ToHashSet();
 
-    /// <summary>The endpoint for a method and path, if the node serves it.</summary>
-    public NodeEndpoint? Find(string method, string path) => _byRoute.GetValueOrDefault((method, path.ToLowerInvariant()));
+    /// <inheritdoc />
+    public string? Kind => null;
+
+    /// <inheritdoc />
+    public IEnumerable<ChannelRoute> Routes()
+    {
+        yield return new ChannelRoute(Ping, "the node", PingAsync);
+        foreach (var path in _endpoints.GroupBy(e => e.Path, StringComparer.OrdinalIgnoreCase))
+        {
+            var byMethod = path.ToDictionary(e => e.Method, StringComparer.OrdinalIgnoreCase);
+            yield return new ChannelRoute(path.Key, "the node", (http, cid) => byMethod.TryGetValue(http.Request.Method, out var endpoint)
+                ? endpoint.Handle(http)
+                : NotAllowed(http, cid, string.Join(", ", byMethod.Keys)));
+        }
+    }
+
+    private Task PingAsync(HttpContext http, string cid) =>
+        HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            ? HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new PingAnswer("esb", node.NodeName, cid), PingJson))
+            : NotAllowed(http, cid, "GET");
+
+    private static Task NotAllowed(HttpContext http, string cid, string methods)
+    {
+        http.Response.Headers.Allow = methods;
+        return HttpAnswers.WriteErrorAsync(http, 405, $"{http.Request.Method} is not allowed on {http.Request.Path.Value}; use {methods}", cid);
+    }
+
+    private sealed record PingAnswer(string Pong, string Node, string Cid);
 }

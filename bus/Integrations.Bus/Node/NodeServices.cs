@@ -72,6 +72,8 @@ public static class NodeServices
         services.AddSingleton<Config.Environment.EnvironmentImport>();
         services.AddSingleton<Config.Environment.EnvironmentExport>();
         services.AddSingleton<NodeEndpoints>();
+        services.AddSingleton<IChannelRoutes>(sp => sp.GetRequiredService<NodeEndpoints>());
+        services.AddSingleton<ChannelPortEndpoints>();
         services.AddSingleton<ConfigSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
         services.AddMarten(marten =>

@@ -1,10 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Integrations.Adapters.Admin;
 using Integrations.Admin;
-using Integrations.Bus.Edge;
 
 namespace Integrations.Esb.Cli;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Integrations.Bus.Config;
 using Integrations.Bus.Edge;
-using Integrations.Runtime;
 
 namespace Integrations.Esb.Cli;
 

@@ -62,6 +62,40 @@ public sealed class Sharing_the_channel_port(Servers servers) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _node.Channels.GetAsync("/h/orders/7")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_literal_path_wins_over_a_template_and_case_and_a_trailing_slash_do_not_matter()
+    {
+        await _node.CreateAsync(Rest, JsonSerializer.Serialize(new { name = "any-order", service = "demo.hello", url_path = "/i/orders/{name}" }));
+        await _node.CreateAsync(Rest, JsonSerializer.Serialize(new { name = "new-order", service = "demo.hello", url_path = "/i/orders/new" }));
+
+        Assert.Equal("""{"greeting":"Howdy Mike!"}""", await (await _node.Channels.GetAsync("/i/orders/Mike")).Content.ReadAsStringAsync());
+        Assert.Equal("""{"greeting":"Howdy partner!"}""", await (await _node.Channels.GetAsync("/i/orders/new")).Content.ReadAsStringAsync());
+        Assert.Equal("""{"greeting":"Howdy Ann!"}""", await (await _node.Channels.GetAsync("/I/Orders/Ann/")).Content.ReadAsStringAsync());
+
+        await _node.Admin.DeleteAsync($"{Rest}/new-order");
+        Assert.Equal("""{"greeting":"Howdy new!"}""", await (await _node.Channels.GetAsync("/i/orders/new")).Content.ReadAsStringAsync());
+        await _node.Admin.DeleteAsync($"{Rest}/any-order");
+        Assert.Equal(HttpStatusCode.NotFound, (await _node.Channels.GetAsync("/i/orders/new")).StatusCode);
+    }
+
+    [Theory]
+    // method, path, status, the error, the Allow header
+    [InlineData("GET", "/j/nothing", 404, "no channel matches GET /j/nothing", null)]
+    [InlineData("POST", "/esb/ping", 405, "POST is not allowed on /esb/ping; use GET", "GET")]
+    [InlineData("DELETE", "/tutorial/api/get-user", 405, "DELETE is not allowed on /tutorial/api/get-user; use GET, HEAD", "GET, HEAD")]
+    [InlineData("GET", "/esb/pubsub/topic/prices", 405, "publish with POST /esb/pubsub/topic/prices", "POST")]
+    [InlineData("POST", "/esb/pubsub/topic/no-such-topic", 404, "no pubsub_topic named 'no-such-topic'", null)]
+    public async Task What_the_port_does_not_serve_is_answered_in_json_with_a_cid(string method, string path, int status, string error, string? allow)
+    {
+        var response = await _node.Channels.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent("{}") : null });
+
+        Assert.Equal(status, (int)response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(error, json.RootElement.GetProperty("error").GetString());
+        Assert.Equal(response.Headers.GetValues("X-Esb-Cid").Single(), json.RootElement.GetProperty("cid").GetString());
+        Assert.Equal(allow, response.Content.Headers.Allow.Count == 0 ? null : string.Join(", ", response.Content.Headers.Allow));
+    }
+
     private static string Channel(string name, string path) =>
         JsonSerializer.Serialize(new { name, service = "demo.hello", url_path = path });
 }
