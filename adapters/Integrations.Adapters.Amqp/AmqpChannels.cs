@@ -85,25 +85,14 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
             Caller = "queue:" + definition.Queue,
             Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),
         };
-        var (result, attempts) = await DeliveryPolicy.RunAsync(() => _client.InvokeAsync(call with { Deadline = default }, Stopping), definition.Retries,
+        var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries,
+            () => _client.InvokeAsync(call with { Deadline = default }, Stopping),
             (failed, tries) => log.Warning("channel_amqp {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
                 definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
-        if (result.Status >= 500 && Stopping.IsCancellationRequested)
-        {
-            await message.DeferAsync().ConfigureAwait(false); // the node is stopping: another node takes it
-            return;
-        }
-        if (result.Status < 400)
-        {
-            await message.ReplyAsync(result, CancellationToken.None).ConfigureAwait(false);
-            await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        else
-        {
-            await message.DeadLetterAsync(new DeadLetter(cid, result.Status, result.Error ?? "failed", definition.Name, attempts), CancellationToken.None).ConfigureAwait(false);
+        if (settled == Settlement.Deferred) return; // the node is stopping: another node takes it
+        if (settled == Settlement.DeadLettered)
             log.Warning("channel_amqp {Name}: {Service} answered {Status} ({Error}); the message is kept in {DeadLetterQueue}",
                 definition.Name, definition.Service, result.Status, result.Error, DeadLetterQueueOf(definition));
-        }
         log.Information("AMQP cha ← cid={Cid}; {Status} time={Time:0.###}ms", cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 

@@ -78,27 +78,14 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
             Service = definition.Service, Cid = cid, Input = Wire.AsInput(message.Body), Channel = definition.Name, Caller = "mq:" + definition.Address,
             Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),
         };
-        var (result, attempts) = await DeliveryPolicy.RunAsync(() => _client.InvokeAsync(call, Stopping), definition.Retries,
+        var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries, () => _client.InvokeAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_mq {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
                 definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
-        if (result.Status >= 500 && Stopping.IsCancellationRequested)
-        {
-            await message.DeferAsync().ConfigureAwait(false); // the node is stopping: released, the broker gives it again
-            return;
-        }
-        if (result.Status < 400)
-        {
-            await message.ReplyAsync(result, CancellationToken.None).ConfigureAwait(false);
-            await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        else
-        {
-            await message.DeadLetterAsync(new DeadLetter(cid, result.Status, result.Error ?? "failed", definition.Name, attempts), CancellationToken.None).ConfigureAwait(false);
-            if (definition.DeadLetterAddress is { } deadLetters)
-                log.Warning("channel_mq {Name}: {Service} answered {Status} ({Error}); the message is kept at {DeadLetterAddress}", definition.Name, definition.Service, result.Status, result.Error, deadLetters);
-            else
-                log.Warning("channel_mq {Name}: {Service} answered {Status} ({Error}); rejected for the broker to dead-letter", definition.Name, definition.Service, result.Status, result.Error);
-        }
+        if (settled == Settlement.Deferred) return; // the node is stopping: released, the broker gives it again
+        if (settled == Settlement.DeadLettered && definition.DeadLetterAddress is { } deadLetters)
+            log.Warning("channel_mq {Name}: {Service} answered {Status} ({Error}); the message is kept at {DeadLetterAddress}", definition.Name, definition.Service, result.Status, result.Error, deadLetters);
+        else if (settled == Settlement.DeadLettered)
+            log.Warning("channel_mq {Name}: {Service} answered {Status} ({Error}); rejected for the broker to dead-letter", definition.Name, definition.Service, result.Status, result.Error);
         log.Information("MQ cha ← cid={Cid}; {Status} time={Time:0.###}ms", cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 

@@ -74,22 +74,15 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
-        var (result, attempts) = await DeliveryPolicy.RunAsync(async () => await DeliverAsync(subscription, message.Body, json, cid).ConfigureAwait(false) is { } error
+        var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, subscription.Name, subscription.Retries,
+            async () => await DeliverAsync(subscription, message.Body, json, cid).ConfigureAwait(false) is { } error
                 ? ServiceResult.Failed(cid, error.Status, error.Message)
                 : new ServiceResult { Cid = cid, Status = 200 },
-            subscription.Retries, (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
+            (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
                 subscription.Name, failed.Error, tries, subscription.Retries), Stopping).ConfigureAwait(false);
-        if (result.Status >= 400)
-        {
-            if (Stopping.IsCancellationRequested)
-            {
-                await message.DeferAsync().ConfigureAwait(false); // delivered again after the restart
-                return;
-            }
-            await message.DeadLetterAsync(new DeadLetter(cid, result.Status, result.Error ?? "failed", subscription.Name, attempts), CancellationToken.None).ConfigureAwait(false);
+        if (settled == Settlement.Deferred) return; // delivered again after the restart
+        if (settled == Settlement.DeadLettered)
             log.Warning("Subscription {Name}: undeliverable ({Error}); kept in {Queue}.dead", subscription.Name, result.Error, Topics.QueueOf(subscription.Name));
-        }
-        else await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
         log.Information("pubsub ← cid={Cid}; subscription={Name}; {Outcome} time={Time:0.###}ms", cid, subscription.Name, result.Status < 400 ? "delivered" : "dead-lettered",
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }

@@ -45,4 +45,28 @@ public static class DeliveryPolicy
             }
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> for <paramref name="message"/> under the policy, then settles the message: a
+    /// success is answered (to its reply-to, if it has one) and completed; a failure while the node stops is given back
+    /// for another consumer; any other failure is dead-lettered with the reason, under <paramref name="endpoint"/>'s name.
+    /// </summary>
+    public static async Task<(ServiceResult Result, Settlement Settled)> DeliverAsync(IInbound message, string cid, string endpoint, int retries,
+        Func<Task<ServiceResult>> attempt, Action<ServiceResult, int>? retrying, CancellationToken stopping)
+    {
+        var (result, attempts) = await RunAsync(attempt, retries, retrying, stopping).ConfigureAwait(false);
+        if (result.Status >= 500 && stopping.IsCancellationRequested)
+        {
+            await message.DeferAsync().ConfigureAwait(false);
+            return (result, Settlement.Deferred);
+        }
+        if (result.Status < 400)
+        {
+            await message.ReplyAsync(result, CancellationToken.None).ConfigureAwait(false);
+            await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            return (result, Settlement.Completed);
+        }
+        await message.DeadLetterAsync(new DeadLetter(cid, result.Status, result.Error ?? "failed", endpoint, attempts), CancellationToken.None).ConfigureAwait(false);
+        return (result, Settlement.DeadLettered);
+    }
 }
