@@ -1,3 +1,4 @@
+using System.Text;
 using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
@@ -53,7 +54,7 @@ public static class ServiceInput
     /// <exception cref="ServiceException">400, as <see cref="Bind{T}(string)"/> says.</exception>
     public static T Bind<T>(ReadOnlyMemory<byte> json)
     {
-        if (json.IsEmpty) return Bind<T>("{}");
+        if (json.IsEmpty) json = "{}"u8.ToArray();
         JsonDocument document;
         try
         {
@@ -70,20 +71,7 @@ public static class ServiceInput
     /// <exception cref="ServiceException">400: malformed JSON (with line and position), not an object,
     /// required fields missing (all of them named), or a value of the wrong type (its field, what it must be and what
     /// came: <c>name: expected a string, got the number 5</c>).</exception>
-    public static T Bind<T>(string json)
-    {
-        if (string.IsNullOrWhiteSpace(json)) json = "{}";
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new ServiceException(400, Malformed(e));
-        }
-        return Bind<T>(document);
-    }
+    public static T Bind<T>(string json) => Bind<T>(string.IsNullOrWhiteSpace(json) ? default : Encoding.UTF8.GetBytes(json));
 
     private static T Bind<T>(JsonDocument document)
     {
