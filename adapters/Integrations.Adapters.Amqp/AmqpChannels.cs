@@ -48,7 +48,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     {
         var channel = endpoint.Channel;
         var connection = await _brokers.ConnectAsync(channel.Connection, cancellation).ConfigureAwait(false);
-        return await AmqpListener.ListenAsync(connection, new AmqpQueue(channel.Queue, channel.Prefetch, channel.Consumers, Declare: true, DeadLetterQueueOf(channel)),
+        return await AmqpListener.ListenAsync(connection, new AmqpQueue(channel.Queue, channel.Prefetch, channel.Consumers, Declare: true, DeadLetterQueueOf(channel), PersistentReplies: true),
             handler, cancellation).ConfigureAwait(false);
     }
 

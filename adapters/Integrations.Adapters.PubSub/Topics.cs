@@ -29,13 +29,21 @@ public sealed class Topics(ConfigView view, RabbitBackbone backbone, ILogger log
         var definition = view.Find<PubSubTopic>(topic) ?? throw new ServiceException(404, $"no pubsub_topic named '{topic}'");
         if (!definition.IsActive) throw new ServiceException(403, $"the topic '{topic}' is inactive");
         var subscribers = view.All<PubSubSubscription>().Count(s => s.Topic == topic);
-        await backbone.PublishToExchangeAsync(ExchangeOf(topic), new BasicProperties
+        try
         {
-            ContentType = "application/json",
-            DeliveryMode = DeliveryModes.Persistent,
-            MessageId = Guid.NewGuid().ToString("N"),
-            Headers = new Dictionary<string, object?> { [Wire.Cid] = cid, [Wire.Topic] = topic },
-        }, Encoding.UTF8.GetBytes(json), cancellation).ConfigureAwait(false);
+            await backbone.PublishToExchangeAsync(ExchangeOf(topic), new BasicProperties
+            {
+                ContentType = "application/json",
+                DeliveryMode = DeliveryModes.Persistent,
+                MessageId = Guid.NewGuid().ToString("N"),
+                Headers = new Dictionary<string, object?> { [Wire.Cid] = cid, [Wire.Topic] = topic },
+            }, Encoding.UTF8.GetBytes(json), cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.ForContext("Cid", cid).Error(e, "pubsub: {Topic} could not be published", topic);
+            throw new ServiceException(503, RabbitBackbone.Unreachable($"the topic '{topic}'", cid));
+        }
         _log.ForContext("Cid", cid).Information("pubsub → cid={Cid}; topic={Topic}; {Subscribers} subscription(s); len={Length}", cid, topic, subscribers, json.Length);
     }
 

@@ -15,6 +15,9 @@ namespace Integrations.Bus.Backbone;
 /// </summary>
 public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedService, IAsyncDisposable
 {
+    /// <summary>What a caller is told when the broker did not take what <paramref name="what"/> sent: a 503's message.</summary>
+    public static string Unreachable(string what, string cid) => $"{what}: the message bus is not reachable right now; try again (cid={cid})";
+
     private const int CallerChannels = 4;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ServiceResult>> _waiting = new(StringComparer.Ordinal);
     private readonly ILogger _log = log.ForContext("SourceContext", "backbone");

@@ -30,16 +30,24 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
         {
             // The broker refused or lost the call (connection down, channel closed): say so, and keep serving.
             _log.ForContext("Cid", request.Cid).Error(e, "{Service}: the backbone could not take the call", request.Service);
-            return ServiceResult.Failed(request.Cid, 503, $"{request.Service}: the message bus is not reachable right now; try again (cid={request.Cid})");
+            return ServiceResult.Failed(request.Cid, 503, RabbitBackbone.Unreachable(request.Service, request.Cid));
         }
     }
 
     /// <summary>Leaves a durable call in the service's queue; any node that has the service runs it, even after a restart.</summary>
-    /// <exception cref="ServiceException">404 when no such service exists.</exception>
+    /// <exception cref="ServiceException">404 when no such service exists; 503 when the broker did not take it.</exception>
     public async Task SendAsync(InvokeService request, CancellationToken cancellation = default)
     {
         if (!catalog.TryGet(request.Service, out _))
             throw new ServiceException(404, catalog.NoSuchService(request.Service));
-        await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);
+        try
+        {
+            await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.ForContext("Cid", request.Cid).Error(e, "{Service}: the backbone could not take the call", request.Service);
+            throw new ServiceException(503, RabbitBackbone.Unreachable(request.Service, request.Cid));
+        }
     }
 }

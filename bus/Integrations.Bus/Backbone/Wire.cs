@@ -158,12 +158,13 @@ public static class Wire
         return (ReadAnswer(properties, body), started, duration);
     }
 
-    public static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId)
+    /// <summary>A service's answer to a reply-to: transient for the backbone's callers, who wait; persistent for a partner's reply queue.</summary>
+    public static (BasicProperties Properties, byte[] Body) Answer(ServiceResult result, string? correlationId, bool persistent = false)
     {
         var headers = new Dictionary<string, object?>(3) { [Status] = result.Status, [Cid] = result.Cid };
         if (result.Headers is { Count: > 0 } h) headers[Headers] = JsonSerializer.Serialize(h);
         if (result.Error is not null) headers[Error] = result.Error;
-        var properties = new BasicProperties { CorrelationId = correlationId, Headers = headers, DeliveryMode = DeliveryModes.Transient };
+        var properties = new BasicProperties { CorrelationId = correlationId, Headers = headers, DeliveryMode = persistent ? DeliveryModes.Persistent : DeliveryModes.Transient };
         return (properties, result.Output is null ? [] : Encoding.UTF8.GetBytes(result.Output));
     }
 

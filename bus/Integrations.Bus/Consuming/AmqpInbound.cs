@@ -70,9 +70,12 @@ public sealed class AmqpInbound : IInbound
     public async Task ReplyAsync(ServiceResult result, CancellationToken cancellation)
     {
         if (ReplyTo is not { } replyTo) return;
-        var (properties, body) = Wire.Answer(result, Delivery.BasicProperties.CorrelationId ?? Delivery.BasicProperties.MessageId);
+        var (properties, body) = Wire.Answer(result, Delivery.BasicProperties.CorrelationId ?? Delivery.BasicProperties.MessageId, _queue.PersistentReplies);
         properties.ContentType = "application/json";
-        await _channel.BasicPublishAsync("", replyTo, mandatory: false, properties, body, cancellation).ConfigureAwait(false);
+        // A persistent reply is confirmed by the broker before the request is acknowledged: an answer is not lost
+        // in a broker restart once its request is gone.
+        if (_queue.PersistentReplies && _queue.PublishDurable is { } publish) await publish(replyTo, properties, body, cancellation).ConfigureAwait(false);
+        else await _channel.BasicPublishAsync("", replyTo, mandatory: false, properties, body, cancellation).ConfigureAwait(false);
     }
 
     private bool Settle() => Interlocked.Exchange(ref _settled, 1) == 0;

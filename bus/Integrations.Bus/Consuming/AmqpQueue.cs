@@ -16,5 +16,10 @@ namespace Integrations.Bus.Consuming;
 /// Listen on a queue of this connection's own bound to this fanout exchange (declared if missing): named by the
 /// broker, exclusive, gone with the connection; <paramref name="Queue"/> is then ignored.
 /// </param>
+/// <param name="PersistentReplies">
+/// Answers to a message's reply-to are persistent and confirmed (a partner's reply queue), not transient (the
+/// backbone's callers, who wait for them).
+/// </param>
 public sealed record AmqpQueue(string Queue, int Prefetch, int Consumers = 1, bool Declare = true, string? DeadLetterQueue = null,
-    Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task>? PublishDurable = null, string? Exchange = null);
+    Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task>? PublishDurable = null, string? Exchange = null,
+    bool PersistentReplies = false);

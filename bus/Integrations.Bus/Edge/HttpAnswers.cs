@@ -25,8 +25,12 @@ public static class HttpAnswers
             : WriteErrorAsync(http, result.Status, result.Error ?? "failed", result.Cid);
 
     /// <summary>Writes an error body, <c>{"error": …, "status": …, "cid": …}</c>.</summary>
-    public static Task WriteErrorAsync(HttpContext http, int status, string error, string? cid) =>
-        WriteJsonAsync(http, status, cid, JsonSerializer.Serialize(new ErrorBody(error, status, cid), ErrorJson));
+    /// <remarks>A 503 (the message bus or the database away) says when to try again: <c>Retry-After: 2</c>, unless set.</remarks>
+    public static Task WriteErrorAsync(HttpContext http, int status, string error, string? cid)
+    {
+        if (status == 503 && !http.Response.HasStarted && !http.Response.Headers.ContainsKey("Retry-After")) http.Response.Headers.RetryAfter = "2";
+        return WriteJsonAsync(http, status, cid, JsonSerializer.Serialize(new ErrorBody(error, status, cid), ErrorJson));
+    }
 
     /// <summary>Writes a JSON text as it is.</summary>
     public static Task WriteJsonAsync(HttpContext http, int status, string? cid, string json)

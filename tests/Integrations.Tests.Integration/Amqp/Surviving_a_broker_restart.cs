@@ -39,6 +39,42 @@ public sealed class Surviving_a_broker_restart(Servers servers)
         await LogLines.WaitForAsync(node.LogFile, l => l.Contains("channel_amqp Partner in: consuming restart.in"));
     }
 
+    [Fact]
+    public async Task Answers_waiting_in_a_partners_reply_queue_survive_a_broker_restart()
+    {
+        await using var broker = await PrivateBroker.StartAsync();
+        await using var node = await TestNode.StartAsync(servers, "amqp-replies", isolated: true);
+        const string queue = "replies.in", replies = "replies.back";
+        await node.CreateAsync("/admin/connections/amqp", $$"""{"name":"Partner","address":"{{broker.Url}}","heartbeat_seconds":5}""");
+        await node.CreateAsync("/admin/channels/amqp", $$"""{"name":"Partner in","connection":"Partner","queue":"{{queue}}","service":"test.tally"}""");
+        await Until(async () => await ConsumersAsync(broker, queue) == 1, TimeSpan.FromSeconds(15));
+
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var tokens = Enumerable.Range(1, 50).Select(n => $"{id}-reply-{n}").ToArray();
+        await PublishAsync(broker, queue, tokens, replyTo: replies);
+        await Until(() => tokens.All(t => Tally.Count(t) == 1), TimeSpan.FromSeconds(15));
+        await Until(async () => (await broker.QueueAsync(replies)).Messages == 50, TimeSpan.FromSeconds(10));
+
+        // Nobody reads the answers; the broker restarts; they are all still there.
+        await broker.StopAsync();
+        await broker.StartAgainAsync();
+        uint kept = 0;
+        await Until(async () => (kept = await MessagesAsync(broker, replies)) > 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(50u, kept);
+    }
+
+    private static async Task<uint> MessagesAsync(PrivateBroker broker, string queue)
+    {
+        try
+        {
+            return (await broker.QueueAsync(queue)).Messages;
+        }
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+        {
+            return 0; // the broker is still starting
+        }
+    }
+
     private static async Task<uint> ConsumersAsync(PrivateBroker broker, string queue)
     {
         try
@@ -51,14 +87,15 @@ public sealed class Surviving_a_broker_restart(Servers servers)
         }
     }
 
-    private static async Task PublishAsync(PrivateBroker broker, string queue, IEnumerable<string> tokens)
+    private static async Task PublishAsync(PrivateBroker broker, string queue, IEnumerable<string> tokens, string? replyTo = null)
     {
         var factory = new ConnectionFactory { Uri = new Uri(broker.Address) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        if (replyTo is not null) await channel.QueueDeclareAsync(replyTo, durable: true, exclusive: false, autoDelete: false);
         foreach (var token in tokens)
-            await channel.BasicPublishAsync("", queue, true, new BasicProperties { DeliveryMode = DeliveryModes.Persistent },
+            await channel.BasicPublishAsync("", queue, true, new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ReplyTo = replyTo, MessageId = token },
                 Encoding.UTF8.GetBytes($$"""{"token":"{{token}}"}"""));
     }
 }

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Integrations.Tests.Integration.Infrastructure;
+using static Integrations.Tests.Integration.Scheduler.Running_jobs_on_a_schedule;
+
+namespace Integrations.Tests.Integration.Faults;
+
+/// <summary>
+/// A node whose broker goes away keeps answering on the channel port: at once, in JSON, with a cid and when to try
+/// again; and serves again by itself once the broker is back.
+/// </summary>
+[Collection(ServersCollection.Name)]
+public sealed class Serving_while_the_broker_is_away(Servers servers)
+{
+    [Fact]
+    public async Task Rest_channels_and_topic_publishing_answer_503_with_a_cid_and_retry_after_then_serve_again()
+    {
+        await using var broker = await PrivateBroker.StartAsync();
+        await using var node = await TestNode.StartAsync(servers, "broker-away", o => o.RabbitMq = broker.Address, isolated: true);
+        await node.CreateAsync("/admin/channels/rest", """{"name":"Hello","service":"demo.hello","url_path":"/away/hello"}""");
+        await node.CreateAsync("/admin/pubsub/topics", """{"name":"away-prices"}""");
+        Assert.Equal(HttpStatusCode.OK, (await node.Channels.GetAsync("/away/hello?name=Mike")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await PublishAsync(node)).StatusCode);
+
+        await broker.StopAsync();
+        foreach (var call in new Func<Task<HttpResponseMessage>>[] { () => node.Channels.GetAsync("/away/hello?name=Mike"), () => PublishAsync(node) })
+        {
+            var clock = Stopwatch.StartNew();
+            var response = await call();
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"answered after {clock.Elapsed.TotalMilliseconds:0} ms");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var cid = response.Headers.GetValues("X-Esb-Cid").Single();
+            Assert.Equal(cid, json.RootElement.GetProperty("cid").GetString());
+            Assert.Contains($"the message bus is not reachable right now; try again (cid={cid})", json.RootElement.GetProperty("error").GetString());
+        }
+
+        await broker.StartAgainAsync();
+        var back = Stopwatch.StartNew();
+        await Until(async () => (await node.Channels.GetAsync("/away/hello?name=Mike")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+        await Until(async () => (await PublishAsync(node)).StatusCode == HttpStatusCode.Accepted, TimeSpan.FromSeconds(5));
+        Assert.True(back.Elapsed < TimeSpan.FromSeconds(10), $"served again after {back.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static Task<HttpResponseMessage> PublishAsync(TestNode node) =>
+        node.Channels.PostAsync("/esb/pubsub/topic/away-prices", new StringContent("""{"price": 1.08}""", System.Text.Encoding.UTF8, "application/json"));
+}
