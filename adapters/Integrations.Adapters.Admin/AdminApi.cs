@@ -36,7 +36,7 @@ public static class AdminApi
     /// <summary>Maps the admin API under <c>/admin</c>.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin").AddEndpointFilter(RequireAdmin);
+        var admin = routes.MapGroup("/admin").AddEndpointFilter(RequireAdmin).AddEndpointFilter(WhenTheDatabaseIsAway);
 
         admin.MapGet("/node", (NodeOptions node) => Ok(new
         {
@@ -155,6 +155,33 @@ public static class AdminApi
             return await next(context);
         http.Response.Headers.WWWAuthenticate = "Basic realm=\"esb admin\", charset=\"UTF-8\"";
         return Error(401, "admin API: give the admin user's name and password with Basic Auth (esb invoke reads ESB_ADMIN_PASSWORD or the data directory's admin-password file)");
+    }
+
+    // PostgreSQL away (stopped, restarting, unreachable): what needed it is refused whole, in our words, and the node
+    // keeps serving from what it holds in memory.
+    private static async ValueTask<object?> WhenTheDatabaseIsAway(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception e) when (IsDatabaseAway(e))
+        {
+            var http = context.HttpContext;
+            var cid = Cid.New();
+            http.RequestServices.GetRequiredService<Serilog.ILogger>().ForContext("Cid", cid)
+                .Error(e, "admin API: {Method} {Path} needs PostgreSQL, which is not reachable", http.Request.Method, http.Request.Path.Value);
+            http.Response.Headers.RetryAfter = "5";
+            return Results.Json(new ErrorBody($"the configuration database (PostgreSQL) is not reachable right now; nothing was changed; try again (cid={cid})", 503, cid),
+                Json, statusCode: 503);
+        }
+    }
+
+    private static bool IsDatabaseAway(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is Npgsql.NpgsqlException or System.Net.Sockets.SocketException) return true;
+        return false;
     }
 
     private static IResult Ok(object value) => Results.Json(value, Json);

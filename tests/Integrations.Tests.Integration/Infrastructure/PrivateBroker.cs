@@ -113,7 +113,7 @@ public sealed class PrivateBroker : IAsyncDisposable
         }
     }
 
-    private static bool IsOpen(int port)
+    internal static bool IsOpen(int port)
     {
         using var client = new TcpClient();
         try
@@ -127,9 +127,9 @@ public sealed class PrivateBroker : IAsyncDisposable
         }
     }
 
-    private static Task RunAsync(string command, params string[] args) => RunAsync(command, new Dictionary<string, string>(), args);
+    internal static Task RunAsync(string command, params string[] args) => RunAsync(command, new Dictionary<string, string>(), args);
 
-    private static async Task RunAsync(string command, Dictionary<string, string> environment, params string[] args)
+    internal static async Task RunAsync(string command, Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(command, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in environment) start.Environment[key] = value;
