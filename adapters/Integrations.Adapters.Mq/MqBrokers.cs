@@ -54,7 +54,14 @@ public sealed class MqBrokers : IAsyncDisposable
             password = _security.SecretOf(credentials);
         }
         var address = new Address(uri.Host, uri.Port > 0 ? uri.Port : uri.Scheme == "amqps" ? 5671 : 5672, user, password, "/", uri.Scheme);
-        var connection = await Connection.Factory.CreateAsync(address).ConfigureAwait(false);
+        // A container id of each connection's own: brokers (ActiveMQ among them) refuse a second connection that
+        // gives the id of one already connected. Without a security definition, SASL ANONYMOUS, which brokers that
+        // require SASL (IBM MQ, ActiveMQ) take where they allow anonymous clients at all.
+        var factory = new ConnectionFactory();
+        factory.AMQP.ContainerId = $"esb-{Environment.MachineName}-{definition.Name}-{Guid.NewGuid():N}";
+        factory.AMQP.HostName = uri.Host;
+        if (user is null) factory.SASL.Profile = Amqp.Sasl.SaslProfile.Anonymous;
+        var connection = await factory.CreateAsync(address).ConfigureAwait(false);
         connection.Closed += (_, error) =>
         {
             _log.Warning("connection_mq {Name} closed{Reason}", definition.Name, error is null ? "" : ": " + error.Description);
