@@ -65,6 +65,8 @@ public sealed class AmqpBrokers : IAsyncDisposable
             ClientProvidedName = $"esb {_options.NodeName} {definition.Name}",
             RequestedHeartbeat = TimeSpan.FromSeconds(Math.Max(1, definition.HeartbeatSeconds)),
             AutomaticRecoveryEnabled = true,
+            // Reconnecting is a TCP connect every second while the broker is away: back within a second or two of its return.
+            NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
             TopologyRecoveryEnabled = true,
         };
         if (definition.Security is { } securityName && _security.Find(securityName) is { } credentials)

@@ -71,7 +71,8 @@ public static class EsbNode
                 builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
         if (dashboard) builder.Services.AddAdminApi().AddDashboard();
         // Last: the environment file may deploy services, open channels and schedule jobs.
-        builder.Services.AddEnvironmentFile(options);
+        builder.Services.AddEnvironmentFile(options)
+            .StartWithWaitingForServers();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(logger.Dispose);

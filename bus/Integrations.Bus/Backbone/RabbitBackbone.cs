@@ -39,6 +39,8 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
             Uri = new Uri(options.RabbitMq),
             ClientProvidedName = $"esb {options.NodeName} calls",
             AutomaticRecoveryEnabled = true,
+            // Reconnecting is a TCP connect every second while the broker is away: back within a second or two of its return.
+            NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
             TopologyRecoveryEnabled = true,
             ConsumerDispatchConcurrency = (ushort)Math.Clamp(options.ServicePrefetch, 1, 512),
         };

@@ -26,7 +26,7 @@ public static class NodeServices
         services.AddSingleton(options);
         services.AddSingleton(log);
         services.AddSerilog(log, dispose: false);
-        // First of all: a node with the wrong key must refuse before it connects to the broker or serves anything.
+        // First of all (see StartWithWaitingForServers), then: a node with the wrong key must refuse before it connects to the broker or serves anything.
         services.AddHostedService<SecretKeyGuard>();
 
         var catalog = new ServiceCatalog();
@@ -59,6 +59,16 @@ public static class NodeServices
     public static IServiceCollection AddEnvironmentFile(this IServiceCollection services, NodeOptions options)
     {
         if (options.ImportFile is not null) services.AddHostedService<Config.Environment.EnvironmentFileWatcher>();
+        return services;
+    }
+
+    /// <summary>
+    /// Makes waiting until PostgreSQL and RabbitMQ answer the first thing the node's start does, before any part that
+    /// uses them (some libraries put their own start first); called once everything is added.
+    /// </summary>
+    public static IServiceCollection StartWithWaitingForServers(this IServiceCollection services)
+    {
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, WaitingForServers>());
         return services;
     }
 

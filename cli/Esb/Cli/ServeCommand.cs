@@ -160,12 +160,19 @@ internal static class ServeCommand
             await app.DisposeAsync();
             return 1;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C while the node waited for its servers.
+            Console.Error.WriteLine("esb serve: stopped before the node was up");
+            await app.DisposeAsync();
+            return 130;
+        }
+        catch (Exception e)
         {
             Console.Error.WriteLine($"""
                 esb serve: the node could not start: {Innermost(e).Message}
-                  RabbitMQ:   {Redact(options.RabbitMq)}
-                  PostgreSQL: {RedactPostgres(options.Postgres)}
+                  RabbitMQ:   {ServerAddress.RabbitMq(options.RabbitMq)}
+                  PostgreSQL: {ServerAddress.Postgres(options.Postgres)}
                 Are both running? compose/local-services.sh starts them on this machine (./run.sh does it for you).
                 """);
             await app.DisposeAsync();
@@ -201,10 +208,4 @@ internal static class ServeCommand
         while (e is AggregateException { InnerException: { } inner }) e = inner;
         return e.InnerException is { } cause && e.Message.Length < 20 ? cause : e;
     }
-
-    private static string Redact(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal) : url;
-
-    private static string RedactPostgres(string connectionString) =>
-        System.Text.RegularExpressions.Regex.Replace(connectionString, "(?i)(password|pwd)=[^;]*", "$1=***");
 }
