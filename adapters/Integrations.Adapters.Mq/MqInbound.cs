@@ -34,6 +34,12 @@ public sealed class MqInbound : IInbound
     public IReadOnlyDictionary<string, string> Properties => _properties ??= PropertiesOf(_message);
 
     /// <inheritdoc />
+    public string? MessageId => _message.Properties?.MessageId is { Length: > 0 } id ? id : null;
+
+    /// <inheritdoc />
+    public bool Redelivered => _message.Header is { DeliveryCount: > 0 };
+
+    /// <inheritdoc />
     public string? Cid => Properties.TryGetValue("mq.property." + Wire.Cid, out var cid) ? cid : null;
 
     /// <inheritdoc />
@@ -95,10 +101,13 @@ public sealed class MqInbound : IInbound
 
     private static Dictionary<string, string> PropertiesOf(Message message)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ServiceContext.RedeliveredProperty] = message.Header is { DeliveryCount: > 0 } ? "true" : "false",
+        };
         if (message.Properties is { } p)
         {
-            if (p.MessageId is { } id) values["mq.message_id"] = id;
+            if (p.MessageId is { Length: > 0 } id) values["mq.message_id"] = values[ServiceContext.MessageIdProperty] = id;
             if (p.CorrelationId is { } correlation) values["mq.correlation_id"] = correlation;
             if (p.ReplyTo is { } reply) values["mq.reply_to"] = reply;
             if (p.Subject is { } subject) values["mq.subject"] = subject;

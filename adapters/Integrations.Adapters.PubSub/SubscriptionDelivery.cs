@@ -75,7 +75,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, subscription.Name, subscription.Retries,
-            async () => await DeliverAsync(subscription, message.Body, json, cid).ConfigureAwait(false) is { } error
+            async () => await DeliverAsync(subscription, message, json, cid).ConfigureAwait(false) is { } error
                 ? ServiceResult.Failed(cid, error.Status, error.Message)
                 : new ServiceResult { Cid = cid, Status = 200 },
             (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
@@ -88,7 +88,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
     }
 
     // Null when delivered; else why not, with the status that says whether to try again (5xx) or not (4xx).
-    private async Task<(int Status, string Message)?> DeliverAsync(PubSubSubscription subscription, ReadOnlyMemory<byte> message, string json, string cid)
+    private async Task<(int Status, string Message)?> DeliverAsync(PubSubSubscription subscription, IInbound message, string json, string cid)
     {
         var context = new CallScope(cid, Stopping, subscription.Name);
         try
@@ -98,8 +98,8 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
                 case PubSubSubscription.ToService:
                     var result = await _client.InvokeAsync(new InvokeService
                     {
-                        Service = subscription.Service!, Cid = cid, Input = Wire.AsInput(message), Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name,
-                        Properties = new Dictionary<string, string> { ["pubsub.topic"] = subscription.Topic, ["pubsub.subscription"] = subscription.Name },
+                        Service = subscription.Service!, Cid = cid, Input = Wire.AsInput(message.Body), Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name,
+                        Properties = Delivered(message, new() { ["pubsub.topic"] = subscription.Topic, ["pubsub.subscription"] = subscription.Name }),
                     }, Stopping).ConfigureAwait(false);
                     return result.Status < 400 ? null : (result.Status, $"{result.Status}: {result.Error}");
                 case PubSubSubscription.ToAmqp:
@@ -130,5 +130,13 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
     {
         _watch.Dispose();
         base.Dispose();
+    }
+
+    // What a service is told of the delivery besides the topic: the published message's id, and whether it came before.
+    private static Dictionary<string, string> Delivered(IInbound message, Dictionary<string, string> properties)
+    {
+        if (message.MessageId is { } id) properties[ServiceContext.MessageIdProperty] = id;
+        properties[ServiceContext.RedeliveredProperty] = message.Redelivered ? "true" : "false";
+        return properties;
     }
 }

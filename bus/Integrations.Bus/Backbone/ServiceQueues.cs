@@ -92,6 +92,13 @@ public sealed class ServiceQueues : ConsumerHost<ServiceDefinition>
         {
             if (message.ReplyTo is null)
             {
+                // Nobody waits: a durable call, which may come again after a fault; the service is told its id and whether it did.
+                var properties = new Dictionary<string, string>(call.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+                {
+                    [ServiceContext.RedeliveredProperty] = message.Redelivered ? "true" : "false",
+                };
+                if (message.MessageId is { } id) properties[ServiceContext.MessageIdProperty] = id;
+                call = call with { Properties = properties };
                 // Sent with InvokeAsync: nobody waits, so nobody would hear of a failure; keep it in the error queue.
                 var started = DateTimeOffset.UtcNow;
                 var clock = System.Diagnostics.Stopwatch.StartNew();

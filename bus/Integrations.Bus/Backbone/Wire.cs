@@ -107,6 +107,8 @@ public static class Wire
             // for must survive one.
             DeliveryMode = waiting ? DeliveryModes.Transient : DeliveryModes.Persistent,
         };
+        // A call nobody waits for has an id of its own, the same on every delivery: its service can be idempotent.
+        if (!waiting) properties.MessageId = Guid.NewGuid().ToString("N");
         if (waiting)
         {
             properties.ReplyTo = DirectReplyTo;

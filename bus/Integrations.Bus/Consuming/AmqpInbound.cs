@@ -29,6 +29,12 @@ public sealed class AmqpInbound : IInbound
     public ReadOnlyMemory<byte> Body => Delivery.Body;
 
     /// <inheritdoc />
+    public string? MessageId => Delivery.BasicProperties.MessageId is { Length: > 0 } id ? id : null;
+
+    /// <inheritdoc />
+    public bool Redelivered => Delivery.Redelivered;
+
+    /// <inheritdoc />
     public string? Cid => Wire.Text(Delivery.BasicProperties.Headers, Wire.Cid);
 
     /// <inheritdoc />
@@ -88,8 +94,9 @@ public sealed class AmqpInbound : IInbound
             ["amqp.routing_key"] = delivery.RoutingKey,
             ["amqp.exchange"] = delivery.Exchange,
             ["amqp.redelivered"] = delivery.Redelivered ? "true" : "false",
+            [ServiceContext.RedeliveredProperty] = delivery.Redelivered ? "true" : "false",
         };
-        if (p.MessageId is { } id) values["amqp.message_id"] = id;
+        if (p.MessageId is { Length: > 0 } id) values["amqp.message_id"] = values[ServiceContext.MessageIdProperty] = id;
         if (p.CorrelationId is { } correlation) values["amqp.correlation_id"] = correlation;
         if (p.ReplyTo is { } reply) values["amqp.reply_to"] = reply;
         if (p.ContentType is { } type) values["amqp.content_type"] = type;

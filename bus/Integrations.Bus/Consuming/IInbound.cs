@@ -12,6 +12,12 @@ public interface IInbound
     /// <summary>The message's properties and headers, named for services (<c>amqp.routing_key</c>, <c>mq.property.x</c>).</summary>
     IReadOnlyDictionary<string, string> Properties { get; }
 
+    /// <summary>The message's id, as its sender gave it (null when none did).</summary>
+    string? MessageId { get; }
+
+    /// <summary>Whether the broker gave it before without hearing that it was settled.</summary>
+    bool Redelivered { get; }
+
     /// <summary>The cid the message carries (<c>esb-cid</c>), if any.</summary>
     string? Cid { get; }
 

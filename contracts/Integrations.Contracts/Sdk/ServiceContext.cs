@@ -51,6 +51,23 @@ public sealed class ServiceContext
     /// </summary>
     public IReadOnlyDictionary<string, string> Properties => _request.Properties ?? NoProperties;
 
+    /// <summary>The key in <see cref="Properties"/> of <see cref="MessageId"/>.</summary>
+    public const string MessageIdProperty = "message_id";
+
+    /// <summary>The key in <see cref="Properties"/> of <see cref="Redelivered"/> (<c>true</c> or <c>false</c>).</summary>
+    public const string RedeliveredProperty = "redelivered";
+
+    /// <summary>
+    /// The id of the message this call came from, for a service that must not do the same thing twice: the sender's
+    /// message id on AMQP and MQ channels (null when it gave none), the published message's id for a pub/sub
+    /// subscription, the durable call's id for a call sent with <c>SendAsync</c>; null for calls a caller waits for.
+    /// Delivery is at least once: the same message may come again (see <see cref="Redelivered"/>), with the same id.
+    /// </summary>
+    public string? MessageId => Properties.TryGetValue(MessageIdProperty, out var id) ? id : null;
+
+    /// <summary>Whether the broker gave this message before (to this node or another) without hearing that it was done.</summary>
+    public bool Redelivered => Properties.TryGetValue(RedeliveredProperty, out var value) && value == "true";
+
     private static readonly IReadOnlyDictionary<string, string> NoProperties = new Dictionary<string, string>();
 
     /// <summary>When the caller stops waiting. Work past it is wasted.</summary>

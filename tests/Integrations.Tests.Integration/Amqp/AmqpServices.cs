@@ -7,10 +7,10 @@ namespace Integrations.Tests.Integration.Amqp;
 public sealed class AmqpEcho : Service<AmqpEcho.Input, AmqpEcho.Output>
 {
     public sealed record Input(string? Order, string? Body);
-    public sealed record Output(string? Order, string? Body, string Channel, IReadOnlyDictionary<string, string> Properties);
+    public sealed record Output(string? Order, string? Body, string Channel, IReadOnlyDictionary<string, string> Properties, string? MessageId, bool Redelivered);
 
     protected override Task<Output> Handle(Input input, ServiceContext ctx) =>
-        Task.FromResult(new Output(input.Order, input.Body, ctx.Channel, ctx.Properties));
+        Task.FromResult(new Output(input.Order, input.Body, ctx.Channel, ctx.Properties, ctx.MessageId, ctx.Redelivered));
 }
 
 /// <summary>Fails every time, counting its tries by order.</summary>

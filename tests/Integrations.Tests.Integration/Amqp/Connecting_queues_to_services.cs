@@ -39,12 +39,37 @@ public sealed class Connecting_queues_to_services(Servers servers)
         Assert.Equal("m-1", properties.GetProperty("amqp.message_id").GetString());
         Assert.Equal("order-1", properties.GetProperty("amqp.correlation_id").GetString());
         Assert.Equal("acme", properties.GetProperty("amqp.header.x-tenant").GetString());
+        Assert.Equal("m-1", answer.RootElement.GetProperty("message_id").GetString());
+        Assert.False(answer.RootElement.GetProperty("redelivered").GetBoolean());
 
         // A body that is not a JSON object arrives as {"body": …}.
         var second = both.Single(m => m.BasicProperties.CorrelationId == "order-2");
         Assert.Equal("plain text", JsonDocument.Parse(second.Body).RootElement.GetProperty("body").GetString());
         Assert.Equal(0u, await servers.QueueDepthAsync(queue));
         await LogLines.WaitForAsync(node.LogFile, l => l.Contains("AMQP cha ←") && l.Contains("200"));
+    }
+
+    [Fact]
+    public async Task A_message_given_before_and_not_acknowledged_reaches_the_service_marked_as_redelivered_with_its_id()
+    {
+        await using var node = await TestNode.StartAsync(servers, "amqp-redelivered", isolated: true);
+        var queue = "orders.again." + Guid.NewGuid().ToString("N")[..8];
+        await using var broker = await Broker.ConnectAsync(servers);
+        await broker.Channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        var replies = await broker.Channel.QueueDeclareAsync("", exclusive: true);
+        await broker.Channel.BasicPublishAsync("", queue, true, new BasicProperties { ReplyTo = replies.QueueName, MessageId = "m-again" },
+            Encoding.UTF8.GetBytes("""{"order":"A-2"}"""));
+        // Another consumer took it and went away without acknowledging it: the broker gives it again, marked.
+        await using (var other = await new ConnectionFactory { Uri = new Uri(servers.RabbitMq) }.CreateConnectionAsync())
+        await using (var channel = await other.CreateChannelAsync())
+            Assert.NotNull(await channel.BasicGetAsync(queue, autoAck: false));
+
+        await node.CreateAsync("/admin/connections/amqp", """{"name":"Backbone"}""");
+        await node.CreateAsync("/admin/channels/amqp", $$"""{"name":"Again {{queue}}","connection":"Backbone","queue":"{{queue}}","service":"test.amqp-echo"}""");
+        using var answer = JsonDocument.Parse((await broker.GetAsync(replies.QueueName)).Body);
+        Assert.Equal("m-again", answer.RootElement.GetProperty("message_id").GetString());
+        Assert.True(answer.RootElement.GetProperty("redelivered").GetBoolean());
+        Assert.Equal("true", answer.RootElement.GetProperty("properties").GetProperty("redelivered").GetString());
     }
 
     [Fact]
