@@ -34,6 +34,9 @@ public sealed class MqInbound : IInbound
     public IReadOnlyDictionary<string, string> Properties => _properties ??= PropertiesOf(_message);
 
     /// <inheritdoc />
+    public bool CanSettle => !_link.IsClosed;
+
+    /// <inheritdoc />
     public string? MessageId => _message.Properties?.MessageId is { Length: > 0 } id ? id : null;
 
     /// <inheritdoc />

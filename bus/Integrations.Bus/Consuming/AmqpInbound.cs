@@ -29,6 +29,9 @@ public sealed class AmqpInbound : IInbound
     public ReadOnlyMemory<byte> Body => Delivery.Body;
 
     /// <inheritdoc />
+    public bool CanSettle => _channel.IsOpen;
+
+    /// <inheritdoc />
     public string? MessageId => Delivery.BasicProperties.MessageId is { Length: > 0 } id ? id : null;
 
     /// <inheritdoc />

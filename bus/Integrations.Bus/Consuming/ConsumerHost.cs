@@ -33,12 +33,13 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = RetryDelay,
-            MaxDelay = TimeSpan.FromSeconds(30),
+            // Short enough that an endpoint consumes again within a few seconds of its broker's return.
+            MaxDelay = TimeSpan.FromSeconds(5),
             MaxRetryAttempts = int.MaxValue,
         }).Build();
     }
 
-    /// <summary>The first wait before listening again; each next one doubles, with jitter, up to 30 s.</summary>
+    /// <summary>The first wait before listening again; each next one doubles, with jitter, up to 5 s.</summary>
     public static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The log.</summary>
@@ -189,6 +190,8 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
             await message.DeferAsync().ConfigureAwait(false);
             return;
         }
+        // Taken before its channel closed, handed over after: it is the broker's to give again, not ours to run.
+        if (!message.CanSettle) return;
         Interlocked.Increment(ref _inFlight);
         try
         {

@@ -24,6 +24,12 @@ public interface IInbound
     /// <summary>Where the sender wants the answer, if anywhere.</summary>
     string? ReplyTo { get; }
 
+    /// <summary>
+    /// Whether it can still be settled: once the channel or link it came on closed, the broker gives it again (here
+    /// after reconnecting, or elsewhere), and running it now would only make a duplicate.
+    /// </summary>
+    bool CanSettle { get; }
+
     /// <summary>Done with it: the broker forgets it.</summary>
     Task CompleteAsync(CancellationToken cancellation);
 

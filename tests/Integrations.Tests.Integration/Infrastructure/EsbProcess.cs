@@ -57,6 +57,14 @@ public sealed class EsbProcess : IAsyncDisposable
         return (process.ExitCode, process.Output, process.Error);
     }
 
+    /// <summary>Kills it as a crash would (SIGKILL): nothing of its own shutdown runs.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Waits for the process to end by itself.</summary>
     public async Task WaitForExitAsync(TimeSpan limit)
     {

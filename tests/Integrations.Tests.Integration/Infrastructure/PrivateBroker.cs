@@ -44,13 +44,13 @@ public sealed class PrivateBroker : IAsyncDisposable
     /// <summary>Its address without credentials, as a connection_amqp names it (the client's default user is guest).</summary>
     public string Url => $"amqp://127.0.0.1:{Port}/";
 
-    /// <summary>Starts a broker on a free port (and the port 20000 above it, for its cluster links).</summary>
-    public static async Task<PrivateBroker> StartAsync()
+    /// <summary>Starts a broker on a free port (and the port 20000 above it, for its cluster links), with the plugins named (say <c>rabbitmq_amqp1_0</c>).</summary>
+    public static async Task<PrivateBroker> StartAsync(params string[] plugins)
     {
         var port = Enumerable.Range(0, 50).Select(_ => Random.Shared.Next(20000, 40000)).First(p => !IsOpen(p) && !IsOpen(p + 20000));
         var broker = new PrivateBroker(port);
         Directory.CreateDirectory(broker._folder);
-        await File.WriteAllTextAsync(broker._environment["RABBITMQ_ENABLED_PLUGINS_FILE"], "[].\n");
+        await File.WriteAllTextAsync(broker._environment["RABBITMQ_ENABLED_PLUGINS_FILE"], $"[{string.Join(',', plugins)}].\n");
         await RunAsync("chown", "-R", "rabbitmq:rabbitmq", broker._folder);
         await broker.StartAgainAsync();
         return broker;
