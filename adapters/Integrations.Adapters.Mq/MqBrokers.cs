@@ -28,6 +28,9 @@ public sealed class MqBrokers : IAsyncDisposable
         view.Watch([typeof(ConnectionMq)], (_, name) => Drop(name));
     }
 
+    /// <summary>How long closing a connection, a session or a link may take: a broker that does not answer never holds up a stop.</summary>
+    public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The connection named <paramref name="name"/>, made if need be.</summary>
     /// <exception cref="InvalidOperationException">No such connection, or it is inactive.</exception>
     public Task<Connection> ConnectAsync(string name)
@@ -75,7 +78,7 @@ public sealed class MqBrokers : IAsyncDisposable
     {
         if (!_connections.TryRemove(name, out var old)) return;
         if (old.Connection.IsValueCreated && old.Connection.Value.IsCompletedSuccessfully && !old.Connection.Value.Result.IsClosed)
-            _ = old.Connection.Value.Result.CloseAsync();
+            _ = old.Connection.Value.Result.CloseAsync(CloseTimeout, null);
     }
 
     /// <inheritdoc />
@@ -83,7 +86,14 @@ public sealed class MqBrokers : IAsyncDisposable
     {
         foreach (var (_, entry) in _connections)
             if (entry.Connection.IsValueCreated && entry.Connection.Value.IsCompletedSuccessfully && !entry.Connection.Value.Result.IsClosed)
-                await entry.Connection.Value.Result.CloseAsync().ConfigureAwait(false);
+                try
+                {
+                    await entry.Connection.Value.Result.CloseAsync(CloseTimeout, null).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is AmqpException or TimeoutException or ObjectDisposedException)
+                {
+                    // A broker that does not answer the close: the connection is dropped all the same.
+                }
         _connections.Clear();
     }
 }

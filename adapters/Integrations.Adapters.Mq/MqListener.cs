@@ -29,7 +29,9 @@ public sealed class MqListener : IListener
     public static MqListener Listen(Connection connection, MqSource source, InboundHandler handler)
     {
         var session = new Session(connection);
-        var receiver = new ReceiverLink(session, source.LinkName, source.Address);
+        // A durable source: a broker that makes the queue for the address (RabbitMQ does) makes it durable, so what
+        // waits in it survives the broker's restart.
+        var receiver = new ReceiverLink(session, source.LinkName, new Amqp.Framing.Source { Address = source.Address, Durable = 1 }, null);
         var listener = new MqListener(session, receiver);
         receiver.Closed += (_, error) =>
         {
@@ -54,8 +56,8 @@ public sealed class MqListener : IListener
         try
         {
             // Unsettled messages are released when the link closes: the broker delivers them again.
-            await _receiver.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            await _session.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await _receiver.CloseAsync(MqBrokers.CloseTimeout).ConfigureAwait(false);
+            await _session.CloseAsync(MqBrokers.CloseTimeout).ConfigureAwait(false);
         }
         catch (Exception)
         {

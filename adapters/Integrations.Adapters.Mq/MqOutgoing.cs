@@ -41,8 +41,8 @@ public sealed class MqOutgoing(ConfigView view, MqBrokers brokers, ILogger log)
         {
             var connection = await brokers.ConnectAsync(outgoing.Connection).ConfigureAwait(false);
             var sender = _senders.AddOrUpdate((connection, outgoing.Address),
-                key => new SenderLink(new Session(key.Item1), "esb-out-" + name, key.Item2),
-                (key, existing) => existing.IsClosed ? new SenderLink(new Session(key.Item1), "esb-out-" + name, key.Item2) : existing);
+                key => Sender(key.Item1, name, key.Item2, outgoing.Durable),
+                (key, existing) => existing.IsClosed ? Sender(key.Item1, name, key.Item2, outgoing.Durable) : existing);
             await sender.SendAsync(amqp).WaitAsync(TimeSpan.FromSeconds(30), context.Cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not ServiceException)
@@ -52,4 +52,8 @@ public sealed class MqOutgoing(ConfigView view, MqBrokers brokers, ILogger log)
         }
         log.Information("MQ out ← cid={Cid}; accepted time={Time:0.###}ms", context.Cid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
+
+    // Durable messages go to a durable terminus: a broker that makes the address's queue (RabbitMQ) makes it durable.
+    private static SenderLink Sender(Connection connection, string name, string address, bool durable) =>
+        new(new Session(connection), "esb-out-" + name, new Amqp.Framing.Target { Address = address, Durable = durable ? 1u : 0u }, null);
 }

@@ -23,8 +23,9 @@ public sealed class Receiving_over_amqp_one(Servers servers)
         try
         {
             var session = new Session(connection);
-            var replies = new ReceiverLink(session, "replies", $"/queue/replies.{id}");
-            var sender = new SenderLink(session, "sender", $"/queue/ledger.{id}");
+            // Answers are durable: the partner's queue for them is too (RabbitMQ makes a /queue/ address's queue as its first link says).
+            var replies = new ReceiverLink(session, "replies", new Source { Address = $"/queue/replies.{id}", Durable = 1 }, null);
+            var sender = new SenderLink(session, "sender", new Target { Address = $"/queue/ledger.{id}", Durable = 1 }, null);
             var message = new Message { BodySection = new Data { Binary = Encoding.UTF8.GetBytes("""{"order":"L-1"}""") },
                 Properties = new Properties { MessageId = "m-1", CorrelationId = "corr-1", ReplyTo = $"/queue/replies.{id}" },
                 ApplicationProperties = new ApplicationProperties() };
@@ -59,9 +60,9 @@ public sealed class Receiving_over_amqp_one(Servers servers)
         {
             var session = new Session(connection);
             var order = Guid.NewGuid().ToString("N");
-            await new SenderLink(session, "sender", $"/queue/stock.{id}").SendAsync(
+            await new SenderLink(session, "sender", new Target { Address = $"/queue/stock.{id}", Durable = 1 }, null).SendAsync(
                 new Message { BodySection = new Data { Binary = Encoding.UTF8.GetBytes($$"""{"order":"{{order}}"}""") } });
-            var dead = await new ReceiverLink(session, "dead", $"/queue/stock.{id}.dead").ReceiveAsync(TimeSpan.FromSeconds(15))
+            var dead = await new ReceiverLink(session, "dead", new Source { Address = $"/queue/stock.{id}.dead", Durable = 1 }, null).ReceiveAsync(TimeSpan.FromSeconds(15))
                 ?? throw new Xunit.Sdk.XunitException("nothing in the dead-letter queue within 15 s");
             Assert.Equal($$"""{"order":"{{order}}"}""", Encoding.UTF8.GetString((byte[])dead.Body));
             Assert.Equal(500, Convert.ToInt32(dead.ApplicationProperties["esb-status"]));
@@ -87,7 +88,7 @@ public sealed class Receiving_over_amqp_one(Servers servers)
         var connection = await Connect();
         try
         {
-            var received = await new ReceiverLink(new Session(connection), "r", $"/queue/invoices.{id}").ReceiveAsync(TimeSpan.FromSeconds(10));
+            var received = await new ReceiverLink(new Session(connection), "r", new Source { Address = $"/queue/invoices.{id}", Durable = 1 }, null).ReceiveAsync(TimeSpan.FromSeconds(10));
             Assert.Equal("""{"invoice":"INV-9"}""", Encoding.UTF8.GetString((byte[])received.Body));
             Assert.Equal(response.Headers.GetValues("X-Esb-Cid").Single(), (string)received.ApplicationProperties["esb-cid"]);
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Integrations.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 
 namespace Integrations.Tests.Integration.Faults.Lab;
@@ -7,7 +8,11 @@ namespace Integrations.Tests.Integration.Faults.Lab;
 /// <summary>The partner system of a scenario, on an AMQP 0-9-1 broker: sends messages with ids, reads what came back.</summary>
 public static class Partner
 {
-    /// <summary>Publishes one persistent message per id to <paramref name="queue"/>, each confirmed by the broker, on a connection of its own.</summary>
+    /// <summary>
+    /// Publishes one persistent message per id to <paramref name="queue"/>, each confirmed by the broker, on a connection
+    /// of its own, with answers asked to the durable queue <paramref name="replyTo"/> (which an AMQP 1.0 receiver, an MQ
+    /// channel, sees as <c>/queue/NAME</c>).
+    /// </summary>
     public static async Task SendAsync(string broker, string queue, IEnumerable<string> ids, string? replyTo = null, int delayMs = 10)
     {
         await using var connection = await new ConnectionFactory { Uri = new Uri(broker), ClientProvidedName = "fault lab partner" }.CreateConnectionAsync();
@@ -77,5 +82,29 @@ public static class Partner
             // No such queue: nothing came.
         }
         return ids;
+    }
+
+    /// <summary>
+    /// Sends one durable message per id to <paramref name="address"/> over AMQP 1.0 (as an MQ partner does), each settled
+    /// by the broker, on a connection of its own, with answers asked to the AMQP 1.0 address <paramref name="replyTo"/>.
+    /// </summary>
+    public static async Task SendOverAmqpOneAsync(PrivateBroker broker, string address, IEnumerable<string> ids, string replyTo, int delayMs = 10)
+    {
+        var connection = await global::Amqp.Connection.Factory.CreateAsync(new global::Amqp.Address("127.0.0.1", broker.Port, "guest", "guest", "/", "amqp"));
+        try
+        {
+            var sender = new global::Amqp.SenderLink(new global::Amqp.Session(connection), "fault-lab-partner", new global::Amqp.Framing.Target { Address = address, Durable = 1 }, null);
+            foreach (var chunk in ids.Chunk(100))
+                await Task.WhenAll(chunk.Select(id => sender.SendAsync(new global::Amqp.Message
+                {
+                    BodySection = new global::Amqp.Framing.Data { Binary = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","delay_ms":{{delayMs}}}""") },
+                    Header = new global::Amqp.Framing.Header { Durable = true },
+                    Properties = new global::Amqp.Framing.Properties { MessageId = id, ReplyTo = replyTo },
+                })));
+        }
+        finally
+        {
+            await connection.CloseAsync(TimeSpan.FromSeconds(5), null);
+        }
     }
 }
