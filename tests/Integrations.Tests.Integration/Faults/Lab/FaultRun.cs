@@ -13,8 +13,9 @@ public sealed record Fault(string Name, Func<Task> Break, Func<Task> Repair, boo
 /// sent, processed, duplicated, dead-lettered, still queued and lost. Short in <c>./test.sh</c>;
 /// <c>tests/faults/run.sh</c> sets <c>ESB_FAULTS_MESSAGES</c> (10,000) and <c>ESB_FAULTS_REPORT</c> (the table's rows).
 /// </summary>
-public sealed class FaultRun(string scenario)
+public sealed class FaultRun(string name)
 {
+    private readonly string _scenario = name;
     private readonly List<(string Fault, double Seconds)> _recoveries = [];
 
     /// <summary>How many messages each scenario sends: 200 unless <c>ESB_FAULTS_MESSAGES</c> says otherwise.</summary>
@@ -44,7 +45,7 @@ public sealed class FaultRun(string scenario)
             var halfway = sent - batches[i].Length / 2;
             var clock = Stopwatch.StartNew();
             while (processed() < halfway && clock.Elapsed < TimeSpan.FromSeconds(90)) await Task.Delay(10);
-            Assert.True(processed() >= halfway, $"{scenario}: only {processed()} of {sent} processed within 90 s, before {faults[i].Name}");
+            Assert.True(processed() >= halfway, $"{_scenario}: only {processed()} of {sent} processed within 90 s, before {faults[i].Name}");
 
             var fault = faults[i];
             await fault.Break();
@@ -56,7 +57,7 @@ public sealed class FaultRun(string scenario)
             var recovery = fault.FromBreak ? broken : repaired;
             while (!batches[i + 1].Any(ran))
             {
-                Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(120), $"{scenario}: the flow did not move within 120 s after {fault.Name}");
+                Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(120), $"{_scenario}: the flow did not move within 120 s after {fault.Name}");
                 await Task.Delay(10);
             }
             _recoveries.Add((fault.Name, recovery.Elapsed.TotalSeconds));
@@ -84,8 +85,9 @@ public sealed class FaultRun(string scenario)
     /// call to its service still in the backbone's queue when its node was killed is run by the restarted node too; and
     /// an answer or settlement lost with the connection sends the message round once more.
     /// </summary>
-    public void Report(int sent, int processed, int duplicated, int deadLettered, int queued, int inFlight, int? answered = null)
+    public void Report(int sent, int processed, int duplicated, int deadLettered, int queued, int inFlight, int? answered = null, string? part = null)
     {
+        var scenario = part is null ? _scenario : $"{_scenario}, {part}";
         var lost = Math.Max(0, sent - processed - deadLettered - queued) + (answered is { } a ? Math.Max(0, processed - a) : 0);
         var recoveries = string.Join("; ", _recoveries.Select(r => $"{r.Fault} {r.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s"));
         var row = string.Join('\t', scenario, sent, processed, duplicated, deadLettered, queued, answered?.ToString(CultureInfo.InvariantCulture) ?? "-", lost, recoveries);
