@@ -1,3 +1,4 @@
+using Integrations.Bus.Services;
 using System.Diagnostics;
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
@@ -27,13 +28,17 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     public sealed record Endpoint(ChannelAmqp Channel, ConnectionAmqp? Connection);
 
     /// <summary>Follows the channels and their connections.</summary>
-    public AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceClient client, ILogger log) : base(log.ForContext("SourceContext", "amqp-channel"))
+    public AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceClient client, ServiceCatalog catalog, ILogger log) : base(log.ForContext("SourceContext", "amqp-channel"))
     {
         _view = view;
         _brokers = brokers;
         _client = client;
         _watch = view.Watch([typeof(ChannelAmqp), typeof(ConnectionAmqp)], (_, _) => ReconcileAll());
+        ConsumeOnlyWhereTheServiceRuns(catalog);
     }
+
+    /// <inheritdoc />
+    protected override string? ServiceOf(Endpoint endpoint) => endpoint.Channel.Service;
 
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, Endpoint> Wanted() =>

@@ -1,3 +1,4 @@
+using Integrations.Bus.Services;
 using System.Diagnostics;
 using Integrations.Bus.Backbone;
 using Integrations.Bus.Config;
@@ -28,13 +29,17 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
     public sealed record Endpoint(ChannelMq Channel, ConnectionMq? Connection);
 
     /// <summary>Follows the channels and their connections.</summary>
-    public MqChannels(ConfigView view, MqBrokers brokers, ServiceClient client, ILogger log) : base(log.ForContext("SourceContext", "mq-channel"))
+    public MqChannels(ConfigView view, MqBrokers brokers, ServiceClient client, ServiceCatalog catalog, ILogger log) : base(log.ForContext("SourceContext", "mq-channel"))
     {
         _view = view;
         _brokers = brokers;
         _client = client;
         _watch = view.Watch([typeof(ChannelMq), typeof(ConnectionMq)], (_, _) => ReconcileAll());
+        ConsumeOnlyWhereTheServiceRuns(catalog);
     }
+
+    /// <inheritdoc />
+    protected override string? ServiceOf(Endpoint endpoint) => endpoint.Channel.Service;
 
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, Endpoint> Wanted() =>

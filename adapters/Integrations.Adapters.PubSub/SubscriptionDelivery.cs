@@ -1,3 +1,4 @@
+using Integrations.Bus.Services;
 using System.Diagnostics;
 using System.Text;
 using Integrations.Bus.Backbone;
@@ -29,7 +30,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
 
     /// <summary>Follows the subscriptions.</summary>
     public SubscriptionDelivery(ConfigView view, RabbitBackbone backbone, ServiceClient client, IOutgoingConnections outgoing,
-        Pushes pushes, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
+        Pushes pushes, ServiceCatalog catalog, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
     {
         _view = view;
         _backbone = backbone;
@@ -37,7 +38,11 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         _outgoing = outgoing;
         _pushes = pushes;
         _watch = view.Watch([typeof(PubSubSubscription)], (_, name) => Reconcile(name));
+        ConsumeOnlyWhereTheServiceRuns(catalog);
     }
+
+    /// <inheritdoc />
+    protected override string? ServiceOf(PubSubSubscription subscription) => subscription.DeliverTo == PubSubSubscription.ToService ? subscription.Service : null;
 
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, PubSubSubscription> Wanted() =>

@@ -1,3 +1,4 @@
+using Integrations.Bus.Services;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -124,8 +125,33 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
         }
     }
 
+    private ServiceCatalog? _catalog;
+    private readonly ConcurrentDictionary<string, bool> _waitingForService = new(StringComparer.Ordinal);
+
+    /// <summary>The service an endpoint hands its messages to, if it runs one on this node (see <see cref="ConsumeOnlyWhereTheServiceRuns"/>).</summary>
+    protected virtual string? ServiceOf(TEndpoint endpoint) => null;
+
+    /// <summary>
+    /// Makes an endpoint consume only while its service runs on this node: on a node still applying a deployment (or
+    /// that lost the service), its messages wait in the queue for it or go to the nodes that have it, instead of
+    /// being refused as for a service that does not exist.
+    /// </summary>
+    protected void ConsumeOnlyWhereTheServiceRuns(ServiceCatalog catalog)
+    {
+        _catalog = catalog;
+        catalog.Added += _ => ReconcileAll();
+        catalog.Removed += _ => ReconcileAll();
+    }
+
     private async Task ReconcileOneAsync(string name, TEndpoint? wanted)
     {
+        if (wanted is not null && _catalog is not null && ServiceOf(wanted) is { } service && !_catalog.TryGet(service, out _))
+        {
+            if (_waitingForService.TryAdd(name, true))
+                Log.Information("{Endpoint}: waits until {Service} runs on this node before it consumes", name, service);
+            wanted = null;
+        }
+        else _waitingForService.TryRemove(name, out _);
         var fingerprint = wanted is null ? null : Fingerprint(wanted);
         if (_running.TryGetValue(name, out var running))
         {
