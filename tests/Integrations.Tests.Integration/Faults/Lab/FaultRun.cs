@@ -95,4 +95,11 @@ public sealed class FaultRun(string name)
         Assert.True(duplicated <= 3 * inFlight * _recoveries.Count, $"{scenario}: {duplicated} duplicates, more than three times the {inFlight} in flight for each of {_recoveries.Count} faults");
         Assert.True(lost == 0, $"{scenario}: {lost} lost — sent {sent}, processed {processed}, dead-lettered {deadLettered}, queued {queued}, answered {answered?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
     }
+
+    /// <summary>A row for a scenario that answers calls rather than moves messages: how many were made, how many failed, and how it recovered.</summary>
+    public static void Row(string scenario, int calls, int answered, string recovery)
+    {
+        var row = string.Join('\t', scenario, calls, answered, 0, 0, 0, "-", calls - answered, recovery);
+        if (Environment.GetEnvironmentVariable("ESB_FAULTS_REPORT") is { Length: > 0 } report) File.AppendAllText(report, row + "\n");
+    }
 }
