@@ -67,7 +67,9 @@ public sealed class AmqpBrokers : IAsyncDisposable
             AutomaticRecoveryEnabled = true,
             // Reconnecting is a TCP connect every second while the broker is away: back within a second or two of its return.
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-            TopologyRecoveryEnabled = true,
+            // The connection comes back by itself; the channels' consumers are brought back by their consumer host,
+            // once (a consumer the client also recovered would take messages for a listener that is gone).
+            TopologyRecoveryEnabled = false,
         };
         if (definition.Security is { } securityName && _security.Find(securityName) is { } credentials)
         {

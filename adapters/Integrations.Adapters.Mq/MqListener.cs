@@ -38,6 +38,10 @@ public sealed class MqListener : IListener
             if (!listener._closing) listener.Lost?.Invoke(error?.Description ?? "the link was closed");
         };
         receiver.Start(source.Credit, (link, message) => _ = handler(new MqInbound(session, (ReceiverLink)link, message, source)));
+        // Credit is given again once the whole credit was used and settled, not at half: a broker that adds a flow's
+        // credit to what it still had (RabbitMQ 3's AMQP 1.0 plugin) would otherwise send past it, and the client
+        // closes the connection ("no credit to accept a new delivery"), sending every message in flight round again.
+        receiver.SetCredit(source.Credit, CreditMode.Auto, flowThreshold: source.Credit);
         return listener;
     }
 

@@ -2,8 +2,6 @@ using Integrations.Bus.Services;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
-using Polly;
-using Polly.Retry;
 using Serilog;
 
 namespace Integrations.Bus.Consuming;
@@ -20,7 +18,6 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
 {
     private readonly Channel<string?> _pending = Channel.CreateUnbounded<string?>();
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
-    private readonly ResiliencePipeline _backoff;
     private int _inFlight;
     private volatile bool _draining;
 
@@ -28,19 +25,16 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     protected ConsumerHost(ILogger log)
     {
         Log = log;
-        _backoff = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = RetryDelay,
-            // Short enough that an endpoint consumes again within a few seconds of its broker's return.
-            MaxDelay = TimeSpan.FromSeconds(5),
-            MaxRetryAttempts = int.MaxValue,
-        }).Build();
     }
 
-    /// <summary>The first wait before listening again; each next one doubles, with jitter, up to 5 s.</summary>
+    /// <summary>The wait before the next try after <paramref name="attempt"/> failed ones: doubling from <see cref="RetryDelay"/> up to <see cref="MaxRetryDelay"/>, ±25 %.</summary>
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16)), MaxRetryDelay.TotalMilliseconds) * (0.75 + Random.Shared.NextDouble() / 2));
+
+    /// <summary>The longest wait between two tries: short enough that an endpoint consumes again within seconds of its broker's return.</summary>
+    public static TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The first wait before listening again; each next one doubles, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     public static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The log.</summary>
@@ -170,19 +164,22 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
         try
         {
             var attempt = 0;
-            var listener = await _backoff.ExecuteAsync(async cancellation =>
+            IListener listener;
+            while (true)
             {
                 try
                 {
-                    return await ListenAsync(name, running.Endpoint, message => DispatchAsync(name, running.Endpoint, message), cancellation).ConfigureAwait(false);
+                    listener = await ListenAsync(name, running.Endpoint, message => DispatchAsync(name, running.Endpoint, message), running.Cancellation.Token).ConfigureAwait(false);
+                    break;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    Failed(name, running.Endpoint, e, RetryDelay * Math.Pow(2, Math.Min(attempt++, 5)));
+                    var wait = Backoff(attempt++);
+                    Failed(name, running.Endpoint, e, wait);
                     running.FirstAttempt.TrySetResult();
-                    throw;
+                    await Task.Delay(wait, running.Cancellation.Token).ConfigureAwait(false);
                 }
-            }, running.Cancellation.Token).ConfigureAwait(false);
+            }
             if (running.Cancellation.IsCancellationRequested)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);

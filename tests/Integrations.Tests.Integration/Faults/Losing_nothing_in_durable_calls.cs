@@ -19,13 +19,14 @@ public sealed class Losing_nothing_in_durable_calls(Servers servers)
         var run = new FaultRun("durable calls (SendAsync)");
         await using var broker = await PrivateBroker.StartAsync();
         await using var counter = await Counter.StartAsync(servers.RabbitMq, "durable");
+        run.Counting(() => counter.Duplicated("work"));
         await using var node = await LabNode.StartAsync(servers, "faults-durable", broker.Address, servers.NewSchema());
         await node.PrepareAsync(counter, "work");
 
         var ids = FaultRun.Ids(FaultRun.Messages);
         await run.DriveAsync(ids, batch => HandOffAsync(node, batch), () => counter.Unique("work"), id => counter.Ran("work", id),
             new Fault("broker restart", broker.StopAsync, broker.StartAgainAsync),
-            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync),
+            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync, Crash: true),
             new Fault("node kill -9", node.KillAsync, node.StartAgainAsync, FromBreak: true));
         await FaultRun.SettleAsync(() => counter.Unique("work"), ids.Count);
 

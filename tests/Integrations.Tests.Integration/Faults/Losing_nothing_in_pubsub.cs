@@ -42,7 +42,7 @@ public sealed class Losing_nothing_in_pubsub(Servers servers)
         var ids = FaultRun.Ids(FaultRun.Messages);
         await run.DriveAsync(ids, batch => PublishAsync(node, batch), () => flows.Min(counter.Unique), id => flows.All(f => counter.Ran(f, id)),
             new Fault("broker restart", broker.StopAsync, broker.StartAgainAsync),
-            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync),
+            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync, Crash: true),
             new Fault("node kill -9", node.KillAsync, node.StartAgainAsync, FromBreak: true));
         await FaultRun.SettleAsync(() => flows.Min(counter.Unique), ids.Count);
 

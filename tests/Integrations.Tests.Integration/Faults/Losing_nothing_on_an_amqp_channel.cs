@@ -22,6 +22,7 @@ public sealed class Losing_nothing_on_an_amqp_channel(Servers servers)
         var run = new FaultRun(onBackbone ? "AMQP channel, backbone's broker" : "AMQP channel, a partner's broker");
         await using var broker = await PrivateBroker.StartAsync();
         await using var counter = await Counter.StartAsync(servers.RabbitMq, "amqp");
+        run.Counting(() => counter.Duplicated("work"));
         await using var node = await LabNode.StartAsync(servers, "faults-amqp", onBackbone ? broker.Address : servers.RabbitMq, servers.NewSchema());
         await node.PrepareAsync(counter, "work");
         await node.CreateAsync("/admin/connections/amqp", onBackbone ? """{"name":"Partner","heartbeat_seconds":5}"""
@@ -32,7 +33,7 @@ public sealed class Losing_nothing_on_an_amqp_channel(Servers servers)
         var ids = FaultRun.Ids(FaultRun.Messages);
         await run.DriveAsync(ids, batch => Partner.SendAsync(broker.Address, "faults.orders", batch, replyTo: "faults.replies"), () => counter.Unique("work"), id => counter.Ran("work", id),
             new Fault("broker restart", broker.StopAsync, broker.StartAgainAsync),
-            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync),
+            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync, Crash: true),
             new Fault("node kill -9", node.KillAsync, node.StartAgainAsync, FromBreak: true));
         await FaultRun.SettleAsync(() => counter.Unique("work"), ids.Count);
 

@@ -17,6 +17,7 @@ public sealed class Losing_nothing_on_an_mq_channel(Servers servers)
         var run = new FaultRun("MQ channel (AMQP 1.0)");
         await using var broker = await PrivateBroker.StartAsync("rabbitmq_amqp1_0");
         await using var counter = await Counter.StartAsync(servers.RabbitMq, "mq");
+        run.Counting(() => counter.Duplicated("work"));
         await using var node = await LabNode.StartAsync(servers, "faults-mq", servers.RabbitMq, servers.NewSchema());
         await node.PrepareAsync(counter, "work");
         await node.CreateAsync("/admin/connections/mq", $$"""{"name":"Ledger broker","address":"amqp://127.0.0.1:{{broker.Port}}"}""");
@@ -27,7 +28,7 @@ public sealed class Losing_nothing_on_an_mq_channel(Servers servers)
         await run.DriveAsync(ids, batch => Partner.SendOverAmqpOneAsync(broker, "/queue/faults.mq", batch, replyTo: "/queue/faults.mq.replies"),
             () => counter.Unique("work"), id => counter.Ran("work", id),
             new Fault("broker restart", broker.StopAsync, broker.StartAgainAsync),
-            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync),
+            new Fault("broker kill -9", broker.KillAsync, broker.StartAgainAsync, Crash: true),
             new Fault("node kill -9", node.KillAsync, node.StartAgainAsync, FromBreak: true));
         await FaultRun.SettleAsync(() => counter.Unique("work"), ids.Count);
 

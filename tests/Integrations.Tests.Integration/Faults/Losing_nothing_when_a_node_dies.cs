@@ -17,6 +17,7 @@ public sealed class Losing_nothing_when_a_node_dies(Servers servers)
         var run = new FaultRun("two nodes, one killed");
         await using var broker = await PrivateBroker.StartAsync();
         await using var counter = await Counter.StartAsync(servers.RabbitMq, "cluster");
+        run.Counting(() => counter.Duplicated("work"));
         var schema = servers.NewSchema();
         await using var first = await LabNode.StartAsync(servers, "faults-first", broker.Address, schema);
         await using var second = await LabNode.StartAsync(servers, "faults-second", broker.Address, schema);
