@@ -42,10 +42,6 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
             // Reconnecting is a TCP connect every second while the broker is away: back within a second or two of its return.
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
             TopologyRecoveryEnabled = true,
-            // The client brings back only the callers' direct reply-to consumers; every other consumer of this
-            // connection (service queues, broadcasts) is brought back by its consumer host, once — a consumer the
-            // client also recovered would take messages for a listener that is gone.
-            TopologyRecoveryFilter = new TopologyRecoveryFilter { ConsumerFilter = consumer => consumer.Queue == Wire.DirectReplyTo },
             ConsumerDispatchConcurrency = (ushort)Math.Clamp(options.ServicePrefetch, 1, 512),
         };
         _connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);

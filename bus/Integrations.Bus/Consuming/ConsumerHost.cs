@@ -31,6 +31,9 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16)), MaxRetryDelay.TotalMilliseconds) * (0.75 + Random.Shared.NextDouble() / 2));
 
+    /// <summary>How long one attempt to listen may take before it is given up and made again.</summary>
+    public static TimeSpan ListenTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The longest wait between two tries: short enough that an endpoint consumes again within seconds of its broker's return.</summary>
     public static TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -163,18 +166,24 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     {
         try
         {
-            var attempt = 0;
+            var failures = 0;
             IListener listener;
             while (true)
             {
                 try
                 {
-                    listener = await ListenAsync(name, running.Endpoint, message => DispatchAsync(name, running.Endpoint, message), running.Cancellation.Token).ConfigureAwait(false);
+                    // Bounded: an attempt stuck on a connection that is still recovering is given up and made again.
+                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(running.Cancellation.Token);
+                    attempt.CancelAfter(ListenTimeout);
+                    listener = await ListenAsync(name, running.Endpoint, message => DispatchAsync(name, running.Endpoint, message), attempt.Token)
+                        .WaitAsync(ListenTimeout, running.Cancellation.Token).ConfigureAwait(false);
                     break;
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!running.Cancellation.IsCancellationRequested)
                 {
-                    var wait = Backoff(attempt++);
+                    if (e is OperationCanceledException or TimeoutException)
+                        e = new TimeoutException($"the broker did not let it listen within {ListenTimeout.TotalSeconds:0} s");
+                    var wait = Backoff(failures++);
                     Failed(name, running.Endpoint, e, wait);
                     running.FirstAttempt.TrySetResult();
                     await Task.Delay(wait, running.Cancellation.Token).ConfigureAwait(false);
