@@ -10,8 +10,10 @@ namespace Integrations.Adapters.Amqp;
 
 /// <summary>
 /// Connections to the brokers named by <see cref="ConnectionAmqp"/> objects, one per definition on each node, made
-/// when first used and made again after the definition changed. AMQP channels consume through them and outgoing
-/// AMQP connections publish through them.
+/// when first used and made again after the definition changed or the connection was lost. AMQP channels consume
+/// through them and outgoing AMQP connections publish through them. A lost connection is not recovered behind its
+/// users' backs: its channels close, the consumer host listens again with back-off (which makes a new connection),
+/// and the next publish makes one too — so no consumer is left on a channel the client reopened without it.
 /// </summary>
 public sealed class AmqpBrokers : IAsyncDisposable
 {
@@ -44,10 +46,14 @@ public sealed class AmqpBrokers : IAsyncDisposable
         // The connection outlives the call that asked for it first: it is not made with that call's cancellation.
         var entry = _connections.AddOrUpdate(name,
             _ => (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, CancellationToken.None))),
-            (_, existing) => ConfigView.SameContent(existing.Definition, definition) && !existing.Connection.Value.IsFaulted && !existing.Connection.Value.IsCanceled
+            (_, existing) => ConfigView.SameContent(existing.Definition, definition) && Usable(existing.Connection.Value)
                 ? existing : (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, CancellationToken.None))));
         return entry.Connection.Value.WaitAsync(cancellation);
     }
+
+    // Being made, or made and still open: a failed attempt or a closed connection is made again.
+    private static bool Usable(Task<IConnection> connection) =>
+        !connection.IsFaulted && !connection.IsCanceled && (!connection.IsCompletedSuccessfully || connection.Result.IsOpen);
 
     /// <summary>Where a definition points, without credentials, for logs.</summary>
     public string Describe(ConnectionAmqp definition)
@@ -64,12 +70,9 @@ public sealed class AmqpBrokers : IAsyncDisposable
             Uri = address,
             ClientProvidedName = $"esb {_options.NodeName} {definition.Name}",
             RequestedHeartbeat = TimeSpan.FromSeconds(Math.Max(1, definition.HeartbeatSeconds)),
-            AutomaticRecoveryEnabled = true,
-            // Reconnecting is a TCP connect every second while the broker is away: back within a second or two of its return.
-            NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-            // The connection comes back by itself; the channels' consumers are brought back by their consumer host,
-            // once (a consumer the client also recovered would take messages for a listener that is gone).
-            TopologyRecoveryEnabled = false,
+            // Made again by its users when lost (see above): the client's own recovery could reopen a channel
+            // without the consumer that was on it, and nobody would be told.
+            AutomaticRecoveryEnabled = false,
         };
         if (definition.Security is { } securityName && _security.Find(securityName) is { } credentials)
         {
@@ -84,6 +87,13 @@ public sealed class AmqpBrokers : IAsyncDisposable
         }
         var connection = await factory.CreateConnectionAsync(cancellation).ConfigureAwait(false);
         _log.Information("Connected to {Broker} as connection_amqp {Name}", Describe(definition), definition.Name);
+        connection.ConnectionShutdownAsync += (_, reason) =>
+        {
+            if (reason.Initiator != ShutdownInitiator.Application)
+                _log.Warning("connection_amqp {Name}: lost the connection to {Broker} ({Reason}); it is made again when next used",
+                    definition.Name, Describe(definition), reason.ReplyText);
+            return Task.CompletedTask;
+        };
         return connection;
     }
 

@@ -81,6 +81,9 @@ public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger l
             .ConfigureAwait(false);
         var entry = (new SemaphoreSlim(1, 1), channel);
         _channels[connection] = entry;
+        // The channels of connections lost since are gone with them.
+        foreach (var old in _channels.Keys)
+            if (!old.IsOpen && _channels.TryRemove(old, out var gone)) await gone.Channel.DisposeAsync().ConfigureAwait(false);
         return entry;
     }
 }

@@ -9,7 +9,7 @@ namespace Integrations.Bus.Consuming;
 /// </summary>
 public sealed class AmqpListener : IListener
 {
-    private readonly List<(IChannel Channel, string Tag)> _consumers = [];
+    private readonly List<(IChannel Channel, string Tag, AsyncEventingBasicConsumer? Consumer)> _consumers = [];
     private volatile bool _closing;
 
     private AmqpListener()
@@ -17,7 +17,21 @@ public sealed class AmqpListener : IListener
     }
 
     /// <inheritdoc />
-    public bool IsListening => !_closing && _consumers.Count > 0 && _consumers.All(c => c.Channel.IsOpen);
+    // A channel the client reopened after it reconnected, but without its consumer, is not listening; nor is one disposed.
+    public bool IsListening
+    {
+        get
+        {
+            try
+            {
+                return !_closing && _consumers.Count > 0 && _consumers.All(c => c.Channel.IsOpen && c.Consumer is { IsRunning: true });
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public event Action<string>? Lost;
@@ -33,7 +47,7 @@ public sealed class AmqpListener : IListener
                 var confirms = queue.PublishDurable is null && queue.DeadLetterQueue is not null;
                 var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: confirms, publisherConfirmationTrackingEnabled: confirms,
                     consumerDispatchConcurrency: (ushort)Math.Clamp(queue.Prefetch, 1, 512)), cancellation).ConfigureAwait(false);
-                listener._consumers.Add((channel, ""));
+                listener._consumers.Add((channel, "", null));
                 var name = queue.Queue;
                 if (queue.Exchange is { } exchange)
                 {
@@ -52,8 +66,9 @@ public sealed class AmqpListener : IListener
                 consumer.ReceivedAsync += (_, delivery) => handler(new AmqpInbound(channel, delivery, queue));
                 channel.ChannelShutdownAsync += (_, reason) =>
                 {
-                    // Closed by the broker (a deleted queue, a consumer timeout, the broker stopping), not by us.
-                    if (!listener._closing && reason.Initiator == ShutdownInitiator.Peer) listener.Lost?.Invoke(Reason(reason));
+                    // Closed by the broker (a deleted queue, a consumer timeout, the broker stopping) or lost with the
+                    // connection (a broker killed, a network cut: the client's side closes it), not by us.
+                    if (!listener._closing) listener.Lost?.Invoke(Reason(reason));
                     return Task.CompletedTask;
                 };
                 consumer.UnregisteredAsync += (_, _) =>
@@ -63,7 +78,7 @@ public sealed class AmqpListener : IListener
                     return Task.CompletedTask;
                 };
                 var tag = await channel.BasicConsumeAsync(name, autoAck: false, consumer, cancellation).ConfigureAwait(false);
-                listener._consumers[i] = (channel, tag);
+                listener._consumers[i] = (channel, tag, consumer);
             }
             return listener;
         }
@@ -78,7 +93,7 @@ public sealed class AmqpListener : IListener
     public async Task StopReceivingAsync()
     {
         _closing = true;
-        foreach (var (channel, tag) in _consumers)
+        foreach (var (channel, tag, _) in _consumers)
             if (channel.IsOpen && tag.Length > 0)
                 await channel.BasicCancelAsync(tag).ConfigureAwait(false);
     }
@@ -87,19 +102,28 @@ public sealed class AmqpListener : IListener
     public async ValueTask DisposeAsync()
     {
         _closing = true;
-        foreach (var (channel, _) in _consumers)
+        foreach (var (channel, _, _) in _consumers)
         {
             try
             {
-                // Unacknowledged messages go back to the queue when the channel closes.
-                if (channel.IsOpen) await channel.CloseAsync().ConfigureAwait(false);
-                await channel.DisposeAsync().ConfigureAwait(false);
+                // Unacknowledged messages go back to the queue when the channel closes. Bounded: on a connection that
+                // is gone the client waits for an answer that never comes (20 s), and listening again would wait too.
+                await CloseAsync(channel).WaitAsync(CloseTimeout).ConfigureAwait(false);
             }
             catch (Exception)
             {
                 // Closing a channel of a connection that is gone fails: it is gone anyway.
             }
         }
+    }
+
+    /// <summary>How long closing one channel may take before it is left to close by itself.</summary>
+    public static TimeSpan CloseTimeout { get; } = TimeSpan.FromSeconds(2);
+
+    private static async Task CloseAsync(IChannel channel)
+    {
+        if (channel.IsOpen) await channel.CloseAsync().ConfigureAwait(false);
+        await channel.DisposeAsync().ConfigureAwait(false);
     }
 
     private static string Reason(ShutdownEventArgs reason) =>

@@ -40,6 +40,12 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     /// <summary>The first wait before listening again; each next one doubles, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     public static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often every listener is looked at: one that stopped without its transport saying so (a channel the client
+    /// reopened without its consumer) is listened to again, so no endpoint stays silent longer than this.
+    /// </summary>
+    public static TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The log.</summary>
     protected ILogger Log { get; }
 
@@ -100,6 +106,7 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Stopping = stoppingToken;
+        _ = WatchAsync(stoppingToken);
         try
         {
             var initially = Wanted();
@@ -195,14 +202,7 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
                 return;
             }
             running.Listener = listener;
-            listener.Lost += reason =>
-            {
-                if (_draining || running.Cancellation.IsCancellationRequested) return;
-                Log.Warning("{Endpoint}: the broker stopped delivering ({Reason}); listening again", name, reason);
-                running.Lost = true;
-                if (LostGrace <= TimeSpan.Zero) Reconcile(name);
-                else _ = Task.Delay(LostGrace, Stopping).ContinueWith(_ => Reconcile(name), TaskScheduler.Default);
-            };
+            listener.Lost += reason => ListenAgain(name, running, $"the broker stopped delivering ({reason})");
             Started(name, running.Endpoint);
         }
         catch (OperationCanceledException)
@@ -212,6 +212,43 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
         finally
         {
             running.FirstAttempt.TrySetResult();
+        }
+    }
+
+    // Once per lost listener: the log says why, and the endpoint is listened to again (after the grace, if any).
+    private void ListenAgain(string name, Running running, string why)
+    {
+        if (_draining || running.Cancellation.IsCancellationRequested || running.Lost) return;
+        running.Lost = true;
+        Log.Warning("{Endpoint}: {Why}; listening again", name, why);
+        if (LostGrace <= TimeSpan.Zero) Reconcile(name);
+        else _ = Task.Delay(LostGrace, Stopping).ContinueWith(_ => Reconcile(name), TaskScheduler.Default);
+    }
+
+    private async Task WatchAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(WatchInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+                foreach (var (name, running) in _running)
+                {
+                    bool listening;
+                    try
+                    {
+                        listening = running.Listener?.IsListening != false;
+                    }
+                    catch (Exception e)
+                    {
+                        Log.Debug(e, "{Endpoint}: could not tell whether it listens", name);
+                        listening = false;
+                    }
+                    if (!listening) ListenAgain(name, running, "stopped receiving without the broker saying so");
+                }
+        }
+        catch (OperationCanceledException)
+        {
+            // The node is stopping.
         }
     }
 

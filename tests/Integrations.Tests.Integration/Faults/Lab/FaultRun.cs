@@ -116,10 +116,13 @@ public sealed class FaultRun(string name)
         Assert.True(lost == 0, $"{scenario}: {lost} lost — sent {sent}, processed {processed}, dead-lettered {deadLettered}, queued {queued}, answered {answered?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
     }
 
-    /// <summary>A row for a scenario that answers calls rather than moves messages: how many were made, how many failed, and how it recovered.</summary>
-    public static void Row(string scenario, int calls, int answered, string recovery)
+    /// <summary>
+    /// A row for a scenario that counts otherwise (calls answered, a job's runs): how many were made, how many were
+    /// done, how many twice, and how it recovered; lost is what was not done.
+    /// </summary>
+    public static void Row(string scenario, int calls, int answered, string recovery, int duplicated = 0)
     {
-        var row = string.Join('\t', scenario, calls, answered, 0, 0, 0, "-", calls - answered, recovery);
+        var row = string.Join('\t', scenario, calls, answered, duplicated, 0, 0, "-", calls - answered, recovery);
         if (Environment.GetEnvironmentVariable("ESB_FAULTS_REPORT") is { Length: > 0 } report) File.AppendAllText(report, row + "\n");
     }
 }

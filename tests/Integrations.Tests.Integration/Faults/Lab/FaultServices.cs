@@ -26,6 +26,17 @@ public static class FaultServices
             }
         }
 
+        [Service("faults.tick")]
+        public sealed class Tick : Service<Work.Input, string>
+        {
+            // A scheduled job's runs all have the same input: the run's own cid is what tells them apart.
+            protected override async Task<string> Handle(Work.Input input, ServiceContext ctx)
+            {
+                await ctx.Out.Amqp["Count"].PublishAsync(new Work.Output(ctx.Cid, Guid.NewGuid().ToString("N"), ctx.MessageId, ctx.Redelivered));
+                return ctx.Cid;
+            }
+        }
+
         [Service("faults.hand-off")]
         public sealed class HandOff : Service<Work.Input, string>
         {

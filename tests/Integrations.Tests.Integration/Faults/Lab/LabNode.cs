@@ -98,6 +98,12 @@ public sealed class LabNode : IAsyncDisposable
             ["files"] = new JsonArray(new JsonObject { ["name"] = file, ["source"] = source }),
         }.ToJsonString()));
         Assert.True(response.IsSuccessStatusCode, $"deploying {file}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        await WaitUntilItRunsAsync(service);
+    }
+
+    /// <summary>Waits until the node runs <paramref name="service"/> (deployed here or on another node of its cluster).</summary>
+    public async Task WaitUntilItRunsAsync(string service)
+    {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
