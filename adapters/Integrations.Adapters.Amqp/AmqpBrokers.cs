@@ -58,13 +58,14 @@ public sealed class AmqpBrokers : IAsyncDisposable
     /// <summary>Where a definition points, without credentials, for logs.</summary>
     public string Describe(ConnectionAmqp definition)
     {
-        var uri = new Uri(definition.Address ?? _options.RabbitMq);
+        var uri = BrokerAddresses.Parse(definition.Address ?? _options.RabbitMq)[0];
         return $"{uri.Scheme}://{uri.Host}:{(uri.Port > 0 ? uri.Port : 5672)}{uri.AbsolutePath}" + (definition.Address is null ? " (the backbone)" : "");
     }
 
     private async Task<IConnection> OpenAsync(ConnectionAmqp definition, CancellationToken cancellation)
     {
-        var address = new Uri(definition.Address ?? _options.RabbitMq);
+        var addresses = definition.Address ?? _options.RabbitMq;
+        var address = BrokerAddresses.Parse(addresses)[0];
         var factory = new ConnectionFactory
         {
             Uri = address,
@@ -85,7 +86,7 @@ public sealed class AmqpBrokers : IAsyncDisposable
             factory.Ssl.ServerName = address.Host;
             if (!definition.TlsVerify) factory.Ssl.AcceptablePolicyErrors = System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors | System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch;
         }
-        var connection = await factory.CreateConnectionAsync(cancellation).ConfigureAwait(false);
+        var connection = await BrokerAddresses.ConnectAsync(factory, addresses, cancellation).ConfigureAwait(false);
         _log.Information("Connected to {Broker} as connection_amqp {Name}", Describe(definition), definition.Name);
         connection.ConnectionShutdownAsync += (_, reason) =>
         {

@@ -53,7 +53,8 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     {
         var channel = endpoint.Channel;
         var connection = await _brokers.ConnectAsync(channel.Connection, cancellation).ConfigureAwait(false);
-        return await AmqpListener.ListenAsync(connection, new AmqpQueue(channel.Queue, channel.Prefetch, channel.Consumers, Declare: true, DeadLetterQueueOf(channel), PersistentReplies: true),
+        return await AmqpListener.ListenAsync(connection, new AmqpQueue(channel.Queue, channel.Prefetch, channel.Consumers, Declare: true, DeadLetterQueueOf(channel), PersistentReplies: true,
+            QueueType: channel.QueueType),
             handler, cancellation).ConfigureAwait(false);
     }
 

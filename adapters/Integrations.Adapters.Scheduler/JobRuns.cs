@@ -1,9 +1,6 @@
-using Integrations.Bus.Backbone;
 using Integrations.Bus.Node;
 using Marten;
 using Microsoft.Extensions.Hosting;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 using Serilog;
 using Integrations.Messages;
 
@@ -11,16 +8,15 @@ namespace Integrations.Adapters.Scheduler;
 
 /// <summary>
 /// The run history of scheduled jobs: a run is stored when it fires, and completed when the worker that ran it
-/// reports back through <see cref="ReportQueue"/> (consumed by every node with the scheduler role). Runs older than
-/// <see cref="NodeOptions.JobHistory"/> are deleted.
+/// reports back through <see cref="ReportQueue"/> (consumed by every node with the scheduler role, see
+/// <see cref="RunReports"/>). Runs older than <see cref="NodeOptions.JobHistory"/> are deleted.
 /// </summary>
-public sealed class JobRuns(IDocumentStore store, RabbitBackbone backbone, NodeOptions options, ILogger log) : BackgroundService
+public sealed class JobRuns(IDocumentStore store, NodeOptions options, ILogger log) : BackgroundService
 {
     /// <summary>The durable queue where workers report the outcome of scheduled runs; one per config store, so clusters sharing a broker keep apart.</summary>
     public string ReportQueue { get; } = "esb.scheduler.runs." + options.Schema;
 
     private readonly ILogger _log = log.ForContext("SourceContext", "scheduler");
-    private IChannel? _channel;
 
     /// <summary>Records a run that was just fired.</summary>
     public async Task StartedAsync(JobRun run, CancellationToken cancellation)
@@ -54,45 +50,6 @@ public sealed class JobRuns(IDocumentStore store, RabbitBackbone backbone, NodeO
         await using var session = store.QuerySession();
         return await session.Query<JobRun>().Where(r => r.Job == job).OrderByDescending(r => r.Due).ThenByDescending(r => r.Fired).Take(limit)
             .ToListAsync(cancellation).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (options.Roles.HasFlag(NodeRoles.Scheduler))
-        {
-            _channel = await backbone.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await _channel.QueueDeclareAsync(ReportQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await _channel.BasicQosAsync(0, 32, false, cancellationToken).ConfigureAwait(false);
-            var consumer = new AsyncEventingBasicConsumer(_channel);
-            consumer.ReceivedAsync += (_, delivery) => OnReportAsync(_channel, delivery);
-            await _channel.BasicConsumeAsync(ReportQueue, autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
-        }
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_channel is not null) await _channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task OnReportAsync(IChannel channel, BasicDeliverEventArgs delivery)
-    {
-        try
-        {
-            var (result, started, duration) = Wire.ReadReport(delivery.BasicProperties, delivery.Body);
-            await FinishedAsync(result.Cid, result, started, duration, CancellationToken.None).ConfigureAwait(false);
-            await channel.BasicAckAsync(delivery.DeliveryTag, false).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // The database is away: the report stays in its queue and comes again.
-            _log.Warning(e, "A run's outcome could not be recorded; it is kept in {Queue} and tried again", ReportQueue);
-            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            if (channel.IsOpen) await channel.BasicNackAsync(delivery.DeliveryTag, false, requeue: true).ConfigureAwait(false);
-        }
     }
 
     /// <inheritdoc />

@@ -22,6 +22,7 @@ public static class SchedulerServices
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobRuns>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRuns>());
+        services.AddHostedService<RunReports>();
         services.AddSingleton<SchedulerSync>();
         services.AddSingleton<IConfigApplier>(sp => sp.GetRequiredService<SchedulerSync>());
         services.AddHostedService(sp => sp.GetRequiredService<SchedulerSync>());
@@ -34,7 +35,8 @@ public static class SchedulerServices
     // without a broker plugin. MassTransit is here for that alone.
     private static void AddMassTransitScheduling(IServiceCollection services, NodeOptions options)
     {
-        var broker = new Uri(options.RabbitMq);
+        var nodes = BrokerAddresses.Parse(options.RabbitMq);
+        var broker = nodes[0];
         services.Configure<MassTransitHostOptions>(o =>
         {
             o.WaitUntilStarted = true;
@@ -55,6 +57,11 @@ public static class SchedulerServices
                     h.Username(Uri.UnescapeDataString(user[0] is { Length: > 0 } u ? u : "guest"));
                     h.Password(user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest");
                     if (broker.Scheme == "amqps") h.UseSsl(ssl => ssl.ServerName = broker.Host);
+                    // A RabbitMQ cluster: MassTransit connects to one of its nodes, another when that one goes.
+                    if (nodes.Count > 1) h.UseCluster(cluster =>
+                    {
+                        foreach (var node in nodes) cluster.Node($"{node.Host}:{(node.Port > 0 ? node.Port : 5672)}");
+                    });
                 });
                 rabbit.ConfigureEndpoints(context);
             });

@@ -12,6 +12,9 @@ namespace Integrations.Bus.Backbone;
 /// publish to a service's queue (<c>svc.&lt;name&gt;</c>) on one of a few channels, each listening on RabbitMQ's
 /// direct reply-to, so no queue is declared per request or per client; calls a caller waits for are transient and
 /// unconfirmed (the caller's deadline covers a loss), calls nobody waits for are persistent and confirmed.
+/// A lost connection is made again here, with back-off, not by the client's own recovery (which could reopen a
+/// channel without its consumer, and nobody would be told): calls waiting for an answer on it are answered at once
+/// (503), and the listeners on it, lost with it, listen again on the new one through their consumer host.
 /// </summary>
 public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedService, IAsyncDisposable
 {
@@ -27,40 +30,112 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     private IChannel[] _callers = [];
     private IChannel? _confirmed;
     private long _next;
+    private readonly SemaphoreSlim _lostSignal = new(0);
+    private volatile bool _stopped;
 
-    /// <summary>The node's connection for service calls.</summary>
-    public IConnection Connection => _connection ?? throw new InvalidOperationException("the backbone is not connected yet");
+    /// <summary>The first wait before connecting again after the connection was lost; doubling, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
+    public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>The longest wait between two tries to connect again.</summary>
+    public static TimeSpan MaxRetryDelay { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The node's connection for service calls, while it is open.</summary>
+    /// <exception cref="Consuming.ReconnectingException">It is not connected (yet, or again).</exception>
+    public IConnection Connection => _connection is { IsOpen: true } connection ? connection
+        : throw new Consuming.ReconnectingException("the message bus is not reachable right now");
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory
-        {
-            Uri = new Uri(options.RabbitMq),
-            ClientProvidedName = $"esb {options.NodeName} calls",
-            AutomaticRecoveryEnabled = true,
-            // Reconnecting is a TCP connect every second while the broker is away: back within a second or two of its return.
-            NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-            TopologyRecoveryEnabled = true,
-            ConsumerDispatchConcurrency = (ushort)Math.Clamp(options.ServicePrefetch, 1, 512),
-        };
-        _connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
-        _callers = new IChannel[CallerChannels];
-        for (var i = 0; i < CallerChannels; i++)
-        {
-            var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var replies = new AsyncEventingBasicConsumer(channel);
-            replies.ReceivedAsync += OnReplyAsync;
-            channel.BasicReturnAsync += OnReturnAsync;
-            await channel.BasicConsumeAsync(Wire.DirectReplyTo, autoAck: true, replies, cancellationToken).ConfigureAwait(false);
-            _callers[i] = channel;
-        }
-        _confirmed = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        _ = Task.Run(KeepConnectedAsync, CancellationToken.None);
     }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // A connection with its callers' channels (each listening on direct reply-to) and the channel for durable messages.
+    private async Task ConnectAsync(CancellationToken cancellation)
+    {
+        var factory = BrokerAddresses.Factory(options.RabbitMq);
+        factory.ClientProvidedName = $"esb {options.NodeName} calls";
+        factory.AutomaticRecoveryEnabled = false;
+        factory.ConsumerDispatchConcurrency = (ushort)Math.Clamp(options.ServicePrefetch, 1, 512);
+        var connection = await BrokerAddresses.ConnectAsync(factory, options.RabbitMq, cancellation).ConfigureAwait(false);
+        connection.ConnectionShutdownAsync += (_, reason) =>
+        {
+            Lost(connection, reason);
+            return Task.CompletedTask;
+        };
+        try
+        {
+            var callers = new IChannel[CallerChannels];
+            for (var i = 0; i < CallerChannels; i++)
+            {
+                var channel = await connection.CreateChannelAsync(cancellationToken: cancellation).ConfigureAwait(false);
+                var replies = new AsyncEventingBasicConsumer(channel);
+                replies.ReceivedAsync += OnReplyAsync;
+                channel.BasicReturnAsync += OnReturnAsync;
+                await channel.BasicConsumeAsync(Wire.DirectReplyTo, autoAck: true, replies, cancellation).ConfigureAwait(false);
+                callers[i] = channel;
+            }
+            var confirmed = await connection.CreateChannelAsync(
+                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation).ConfigureAwait(false);
+            await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                // A broker that crashed may have lost what was declared on it: declare again when next used.
+                _declared.Clear();
+                (_connection, _callers, _confirmed) = (connection, callers, confirmed);
+            }
+            finally
+            {
+                _confirmedGate.Release();
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private void Lost(IConnection connection, ShutdownEventArgs reason)
+    {
+        if (_stopped || reason.Initiator == ShutdownInitiator.Application || !ReferenceEquals(connection, _connection)) return;
+        _log.Warning("Lost the connection to the message bus at {Broker} ({Reason}); connecting again", ServerAddress.RabbitMq(options.RabbitMq), reason.ReplyText);
+        // Their answers would come on this connection, which is gone: tell them now rather than at their deadline.
+        foreach (var id in _waiting.Keys)
+            if (_waiting.TryRemove(id, out var answer))
+                answer.TrySetException(new InvalidOperationException("the connection to the message bus was lost before the answer came"));
+        _lostSignal.Release();
+    }
+
+    // One loop for the node's life: after each loss, connects again until it is connected (or the node stops).
+    private async Task KeepConnectedAsync()
+    {
+        while (!_stopped)
+        {
+            await _lostSignal.WaitAsync().ConfigureAwait(false);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var failures = 0; !_stopped && _connection is not { IsOpen: true }; failures++)
+            {
+                try
+                {
+                    using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                    await ConnectAsync(attempt.Token).ConfigureAwait(false);
+                    _log.Information("Connected to the message bus again, after {Seconds:0.#} s", clock.Elapsed.TotalSeconds);
+                }
+                catch (Exception e)
+                {
+                    var wait = Backoff.Delay(failures, RetryDelay, MaxRetryDelay);
+                    _log.Error("Cannot reach the message bus at {Broker} ({Reason}); trying again in {Seconds:0.#} s",
+                        ServerAddress.RabbitMq(options.RabbitMq), Consuming.AmqpErrors.Explain(e), wait.TotalSeconds);
+                    await Task.Delay(wait).ConfigureAwait(false);
+                }
+            }
+        }
+    }
 
     /// <summary>Publishes a call to <paramref name="queue"/> and waits for its answer until <paramref name="timeout"/>; null when none came.</summary>
     public async Task<ServiceResult?> CallAsync(string queue, InvokeService call, TimeSpan timeout, CancellationToken cancellation)
@@ -133,9 +208,10 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     // open a new one rather than fail every later durable send. Called under the gate.
     private async Task<IChannel> ConfirmedChannelAsync(CancellationToken cancellation)
     {
-        if (_confirmed is { IsOpen: true } || !Connection.IsOpen) return _confirmed!;
+        if (_confirmed is { IsOpen: true }) return _confirmed;
+        var connection = Connection;
         _log.Warning("The channel for durable messages was closed ({Reason}); opening a new one", _confirmed?.CloseReason?.ReplyText);
-        _confirmed = await Connection.CreateChannelAsync(
+        _confirmed = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation).ConfigureAwait(false);
         return _confirmed;
     }
@@ -148,7 +224,8 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         try
         {
             var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, Consuming.AmqpQueue.ArgumentsOf(options.QueueType),
+                cancellationToken: cancellation).ConfigureAwait(false);
             _declared[queue] = true;
         }
         finally
@@ -167,7 +244,8 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
             await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
             _declared["exchange:" + exchange] = true;
             if (queue is null) return;
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, Consuming.AmqpQueue.ArgumentsOf(options.QueueType),
+                cancellationToken: cancellation).ConfigureAwait(false);
             await channel.QueueBindAsync(queue, exchange, "", cancellationToken: cancellation).ConfigureAwait(false);
             _declared[queue] = true;
         }
@@ -246,6 +324,8 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _stopped = true;
+        _lostSignal.Release();
         foreach (var channel in _callers) await channel.DisposeAsync().ConfigureAwait(false);
         if (_confirmed is not null) await _confirmed.DisposeAsync().ConfigureAwait(false);
         if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);

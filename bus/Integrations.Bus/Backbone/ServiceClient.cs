@@ -30,7 +30,7 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
         {
             // The broker refused or lost the call (connection down, channel closed): say so, and keep serving.
             _log.ForContext("Cid", request.Cid).Error(e, "{Service}: the backbone could not take the call", request.Service);
-            return ServiceResult.Failed(request.Cid, 503, RabbitBackbone.Unreachable(request.Service, request.Cid));
+            return ServiceResult.Unavailable(request.Cid, RabbitBackbone.Unreachable(request.Service, request.Cid));
         }
     }
 

@@ -58,7 +58,8 @@ public sealed class ServiceQueues : ConsumerHost<ServiceDefinition>
     {
         var queue = ServiceNames.QueueOf(name);
         return await AmqpListener.ListenAsync(_backbone.Connection,
-            new AmqpQueue(queue, _options.ServicePrefetch, Declare: true, DeadLetterQueue: queue + "_error", PublishDurable: _backbone.PublishConfirmedAsync),
+            new AmqpQueue(queue, _options.ServicePrefetch, Declare: true, DeadLetterQueue: queue + "_error", PublishDurable: _backbone.PublishConfirmedAsync,
+                QueueType: _options.QueueType),
             handler, cancellation).ConfigureAwait(false);
     }
 

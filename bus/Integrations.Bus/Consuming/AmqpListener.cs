@@ -57,9 +57,10 @@ public sealed class AmqpListener : IListener
                 }
                 else if (queue.Declare)
                 {
-                    await channel.QueueDeclareAsync(queue.Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+                    var arguments = AmqpQueue.ArgumentsOf(queue.QueueType);
+                    await channel.QueueDeclareAsync(queue.Queue, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellation).ConfigureAwait(false);
                     if (queue.DeadLetterQueue is { } dead)
-                        await channel.QueueDeclareAsync(dead, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+                        await channel.QueueDeclareAsync(dead, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellation).ConfigureAwait(false);
                 }
                 await channel.BasicQosAsync(0, (ushort)Math.Clamp(queue.Prefetch, 1, ushort.MaxValue), false, cancellation).ConfigureAwait(false);
                 var consumer = new AsyncEventingBasicConsumer(channel);

@@ -16,10 +16,19 @@ namespace Integrations.Bus.Consuming;
 /// Listen on a queue of this connection's own bound to this fanout exchange (declared if missing): named by the
 /// broker, exclusive, gone with the connection; <paramref name="Queue"/> is then ignored.
 /// </param>
+/// <param name="QueueType">
+/// The kind of queue declared (<c>quorum</c>, replicated over a cluster's nodes), or null for the broker's default
+/// (classic); the dead-letter queue is declared the same.
+/// </param>
 /// <param name="PersistentReplies">
 /// Answers to a message's reply-to are persistent and confirmed (a partner's reply queue), not transient (the
 /// backbone's callers, who wait for them).
 /// </param>
 public sealed record AmqpQueue(string Queue, int Prefetch, int Consumers = 1, bool Declare = true, string? DeadLetterQueue = null,
     Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task>? PublishDurable = null, string? Exchange = null,
-    bool PersistentReplies = false);
+    bool PersistentReplies = false, string? QueueType = null)
+{
+    /// <summary>The arguments that declare a queue of <paramref name="type"/>: none for the broker's default.</summary>
+    public static IDictionary<string, object?>? ArgumentsOf(string? type) =>
+        type is null or "classic" ? null : new Dictionary<string, object?> { ["x-queue-type"] = type };
+}

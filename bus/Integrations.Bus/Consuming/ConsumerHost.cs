@@ -28,8 +28,7 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     }
 
     /// <summary>The wait before the next try after <paramref name="attempt"/> failed ones: doubling from <see cref="RetryDelay"/> up to <see cref="MaxRetryDelay"/>, ±25 %.</summary>
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16)), MaxRetryDelay.TotalMilliseconds) * (0.75 + Random.Shared.NextDouble() / 2));
+    private static TimeSpan Backoff(int attempt) => Node.Backoff.Delay(attempt, RetryDelay, MaxRetryDelay);
 
     /// <summary>How long one attempt to listen may take before it is given up and made again.</summary>
     public static TimeSpan ListenTimeout { get; set; } = TimeSpan.FromSeconds(15);
@@ -163,7 +162,7 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
             await StopAsync(name, running).ConfigureAwait(false);
         }
         if (wanted is null) return;
-        var starting = new Running(fingerprint!, wanted, CancellationTokenSource.CreateLinkedTokenSource(Stopping));
+        var starting = new Running(fingerprint!, wanted, CancellationTokenSource.CreateLinkedTokenSource(Stopping)) { LostAt = running?.LostAt };
         _running[name] = starting;
         _ = Task.Run(() => StartAsync(name, starting), CancellationToken.None);
     }
@@ -182,8 +181,18 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
                     // Bounded: an attempt stuck on a connection that is still recovering is given up and made again.
                     using var attempt = CancellationTokenSource.CreateLinkedTokenSource(running.Cancellation.Token);
                     attempt.CancelAfter(ListenTimeout);
-                    listener = await ListenAsync(name, running.Endpoint, message => DispatchAsync(name, running.Endpoint, message), attempt.Token)
-                        .WaitAsync(ListenTimeout, running.Cancellation.Token).ConfigureAwait(false);
+                    var listening = ListenAsync(name, running.Endpoint, message => DispatchAsync(name, running.Endpoint, message), attempt.Token);
+                    try
+                    {
+                        listener = await listening.WaitAsync(ListenTimeout, running.Cancellation.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception) when (!listening.IsCompleted)
+                    {
+                        // Given up on: should it still succeed, its listener is closed, not left consuming for nobody.
+                        _ = listening.ContinueWith(t => t.Result.DisposeAsync().AsTask(), CancellationToken.None,
+                            TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                        throw;
+                    }
                     break;
                 }
                 catch (Exception e) when (!running.Cancellation.IsCancellationRequested)
@@ -191,7 +200,8 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
                     if (e is OperationCanceledException or TimeoutException)
                         e = new TimeoutException($"the broker did not let it listen within {ListenTimeout.TotalSeconds:0} s");
                     var wait = Backoff(failures++);
-                    Failed(name, running.Endpoint, e, wait);
+                    if (e is ReconnectingException) Log.Debug("{Endpoint}: waits for its connection ({Reason}); trying again in {Seconds:0.#} s", name, e.Message, wait.TotalSeconds);
+                    else Failed(name, running.Endpoint, e, wait);
                     running.FirstAttempt.TrySetResult();
                     await Task.Delay(wait, running.Cancellation.Token).ConfigureAwait(false);
                 }
@@ -203,6 +213,8 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
             }
             running.Listener = listener;
             listener.Lost += reason => ListenAgain(name, running, $"the broker stopped delivering ({reason})");
+            if (running.LostAt is { } lostAt)
+                Log.Information("{Endpoint}: listening again, {Seconds:0.#} s after it stopped", name, System.Diagnostics.Stopwatch.GetElapsedTime(lostAt).TotalSeconds);
             Started(name, running.Endpoint);
         }
         catch (OperationCanceledException)
@@ -219,6 +231,7 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     private void ListenAgain(string name, Running running, string why)
     {
         if (_draining || running.Cancellation.IsCancellationRequested || running.Lost) return;
+        running.LostAt = System.Diagnostics.Stopwatch.GetTimestamp();
         running.Lost = true;
         Log.Warning("{Endpoint}: {Why}; listening again", name, why);
         if (LostGrace <= TimeSpan.Zero) Reconcile(name);
@@ -330,6 +343,8 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
         public CancellationTokenSource Cancellation { get; } = cancellation;
         public IListener? Listener { get; set; }
         public volatile bool Lost;
+        // When the listener before this one was lost (a timestamp), to say how long the endpoint was silent.
+        public long? LostAt { get; set; }
         public TaskCompletionSource FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -13,6 +13,12 @@ public static class DeliveryPolicy
     /// <summary>The longest wait between two tries.</summary>
     public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a message is tried again, as its 503s' <c>Retry-After</c> say (the message bus away), before it goes
+    /// back to its broker to come again later; such tries are not counted as failures, and never dead-letter it.
+    /// </summary>
+    public static readonly TimeSpan LongestUnavailable = TimeSpan.FromSeconds(60);
+
     /// <summary>The wait before try number <paramref name="retry"/> (1 for the first try again).</summary>
     public static TimeSpan Wait(int retry)
     {
@@ -29,15 +35,18 @@ public static class DeliveryPolicy
         CancellationToken stopping)
     {
         var tries = 0;
+        var unavailable = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var result = await attempt().ConfigureAwait(false);
-            tries++;
+            var later = result.RetryAfter;
+            if (later is null) tries++;
+            else if (unavailable.Elapsed >= LongestUnavailable) return (result, tries);
             if (result.Status < 500 || tries > retries || stopping.IsCancellationRequested) return (result, tries);
-            retrying?.Invoke(result, tries);
+            if (later is null) retrying?.Invoke(result, tries);
             try
             {
-                await Task.Delay(Wait(tries), stopping).ConfigureAwait(false);
+                await Task.Delay(later ?? Wait(tries), stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -55,7 +64,8 @@ public static class DeliveryPolicy
         Func<Task<ServiceResult>> attempt, Action<ServiceResult, int>? retrying, CancellationToken stopping)
     {
         var (result, attempts) = await RunAsync(attempt, retries, retrying, stopping).ConfigureAwait(false);
-        if (result.Status >= 500 && stopping.IsCancellationRequested)
+        // The node stopping, or the message bus still away: back to the broker, to come again.
+        if (result.Status >= 500 && (stopping.IsCancellationRequested || result.RetryAfter is not null))
         {
             await message.DeferAsync().ConfigureAwait(false);
             return (result, Settlement.Deferred);

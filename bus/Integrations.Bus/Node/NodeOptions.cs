@@ -65,6 +65,13 @@ public sealed class NodeOptions
     /// </summary>
     public bool Demo { get; set; }
 
+    /// <summary>
+    /// The kind of queue the backbone declares for services, their errors, subscriptions and run reports:
+    /// <c>classic</c> (one broker) or <c>quorum</c> (replicated over a RabbitMQ cluster's nodes). Every node of a
+    /// cluster uses the same; a queue declared as one kind is not declared again as the other.
+    /// </summary>
+    public string QueueType { get; set; } = "classic";
+
     /// <summary>How many calls one service's queue hands a node at a time.</summary>
     public int ServicePrefetch { get; set; } = 64;
 
@@ -74,8 +81,9 @@ public sealed class NodeOptions
     /// <summary>Checks the options and says which one is wrong.</summary>
     public void Validate()
     {
-        Check(Uri.TryCreate(RabbitMq, UriKind.Absolute, out var amqp) && amqp.Scheme is "amqp" or "amqps",
-            $"--rabbitmq: '{RabbitMq}' is not an amqp:// or amqps:// address");
+        Check(BrokerAddresses.Invalid(RabbitMq) is null,
+            $"--rabbitmq: '{ServerAddress.RabbitMq(BrokerAddresses.Invalid(RabbitMq) ?? RabbitMq)}' is not an amqp:// or amqps:// address (a cluster's nodes: several, comma-separated)");
+        Check(QueueType is "classic" or "quorum", $"--queue-type: '{QueueType}' is not a queue type; use classic or quorum");
         Check(!string.IsNullOrWhiteSpace(Postgres), "--postgres: a connection string is required");
         Check(Uri.TryCreate(ChannelsUrl, UriKind.Absolute, out var c) && c.Scheme is "http" or "https",
             $"--channels-url: '{ChannelsUrl}' is not an http:// address");

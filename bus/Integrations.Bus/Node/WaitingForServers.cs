@@ -37,17 +37,14 @@ public sealed class WaitingForServers(NodeOptions options, ILogger log) : IHoste
     private async Task WaitForAsync(string server, Func<CancellationToken, Task<string?>> answersAsync, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var delay = FirstDelay;
-        var waited = false;
+        var failures = 0;
         while (await answersAsync(cancellation).ConfigureAwait(false) is { } why)
         {
-            var wait = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.75 + Random.Shared.NextDouble() / 2));
+            var wait = Backoff.Delay(failures++, FirstDelay, MaxDelay);
             _log.Warning("Waiting for {Server} ({Reason}); trying again in {Seconds:0.#} s", server, why, wait.TotalSeconds);
-            waited = true;
             await Task.Delay(wait, cancellation).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, MaxDelay.TotalMilliseconds));
         }
-        if (waited) _log.Information("{Server} answers, after {Seconds:0.#} s of waiting", server, clock.Elapsed.TotalSeconds);
+        if (failures > 0) _log.Information("{Server} answers, after {Seconds:0.#} s of waiting", server, clock.Elapsed.TotalSeconds);
     }
 
     private async Task<string?> PostgresAnswersAsync(CancellationToken cancellation)
@@ -73,16 +70,13 @@ public sealed class WaitingForServers(NodeOptions options, ILogger log) : IHoste
 
     private async Task<string?> RabbitMqAnswersAsync(CancellationToken cancellation)
     {
-        var factory = new ConnectionFactory
-        {
-            Uri = new Uri(options.RabbitMq),
-            ClientProvidedName = $"esb {options.NodeName} start",
-            AutomaticRecoveryEnabled = false,
-            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
-        };
+        var factory = BrokerAddresses.Factory(options.RabbitMq);
+        factory.ClientProvidedName = $"esb {options.NodeName} start";
+        factory.AutomaticRecoveryEnabled = false;
+        factory.RequestedConnectionTimeout = TimeSpan.FromSeconds(5);
         try
         {
-            await using var connection = await factory.CreateConnectionAsync(cancellation).ConfigureAwait(false);
+            await using var connection = await BrokerAddresses.ConnectAsync(factory, options.RabbitMq, cancellation).ConfigureAwait(false);
             await connection.CloseAsync(cancellation).ConfigureAwait(false);
             return null;
         }

@@ -81,6 +81,12 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Env.Get("ESB_IMPORT"),
         };
 
+        var queueType = new Option<string>("--queue-type")
+        {
+            Description = "The backbone's queues: classic (one broker) or quorum (replicated over a RabbitMQ cluster); the same on every node (env ESB_QUEUE_TYPE).",
+            DefaultValueFactory = _ => Env.Or("ESB_QUEUE_TYPE", defaults.QueueType),
+        };
+
         var demo = new Option<bool>("--demo")
         {
             Description = "Also serve the tutorial's demo CRM and Billing systems on the channel port, under /tutorial/api/ (env ESB_DEMO=true).",
@@ -96,7 +102,7 @@ internal static class ServeCommand
             every node of a cluster needs the same key.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, demo,
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, queueType, demo,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -120,6 +126,7 @@ internal static class ServeCommand
                     PickupDirectory = parse.GetValue(pickup),
                     ImportFile = parse.GetValue(import),
                     Demo = parse.GetValue(demo),
+                    QueueType = parse.GetValue(queueType)!,
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                     // From the environment only: a key on the command line would show in the process list.
                     SecretKey = Env.Get("ESB_SECRET_KEY"),

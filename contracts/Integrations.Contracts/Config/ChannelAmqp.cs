@@ -25,6 +25,11 @@ public sealed record ChannelAmqp : IConfigObject
     public int Retries { get; init; } = 2;
     /// <summary>Where failed messages go, with the reason in their headers; null for <c>&lt;queue&gt;.dead</c>.</summary>
     public string? DeadLetterQueue { get; init; }
+    /// <summary>
+    /// The kind of queue declared when the queue is missing: <c>classic</c>, or <c>quorum</c> (replicated over a
+    /// RabbitMQ cluster's nodes); null for the broker's default. A queue that exists is consumed as it is.
+    /// </summary>
+    public string? QueueType { get; init; }
     /// <summary>Whether the channel consumes.</summary>
     public bool IsActive { get; init; } = true;
 }

@@ -21,6 +21,18 @@ public sealed record ServiceResult
     /// <summary>A successful result.</summary>
     public static ServiceResult Ok(string cid, string output) => new() { Cid = cid, Status = 200, Output = output };
 
+    /// <summary>
+    /// A 503 that says when to try again (<c>Retry-After</c>, in seconds): the message bus itself was not reachable.
+    /// A channel tries such a call again without counting it as a failure of the service, and never dead-letters a
+    /// message for it.
+    /// </summary>
+    public static ServiceResult Unavailable(string cid, string error, int retryAfterSeconds = 2) =>
+        new() { Cid = cid, Status = 503, Error = error, Headers = new() { ["Retry-After"] = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+
+    /// <summary>When a 503 said to try again (<c>Retry-After</c>), else null.</summary>
+    public TimeSpan? RetryAfter => Status == 503 && Headers is { } headers && headers.TryGetValue("Retry-After", out var value)
+        && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds) : null;
+
     /// <summary>A failed result.</summary>
     public static ServiceResult Failed(string cid, int status, string error) => new() { Cid = cid, Status = status, Error = error };
 }

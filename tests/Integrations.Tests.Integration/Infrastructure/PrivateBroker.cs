@@ -38,6 +38,39 @@ public sealed class PrivateBroker : IAsyncDisposable
     /// <summary>The AMQP port.</summary>
     public int Port { get; }
 
+    /// <summary>Its Erlang node name, as a cluster knows it.</summary>
+    public string NodeName => _environment["RABBITMQ_NODENAME"];
+
+    /// <summary>
+    /// Makes this broker a node of <paramref name="first"/>'s cluster (its queues and messages are dropped): the cluster
+    /// of three the fault suite kills one node of. Nodes on one machine share the Erlang cookie of the rabbitmq user.
+    /// </summary>
+    public async Task JoinAsync(PrivateBroker first)
+    {
+        await RunAsync("rabbitmqctl", _environment, "-q", "stop_app");
+        await RunAsync("rabbitmqctl", _environment, "-q", "join_cluster", first.NodeName);
+        await RunAsync("rabbitmqctl", _environment, "-q", "start_app");
+        await RunAsync("rabbitmqctl", _environment, "-q", "await_startup");
+    }
+
+    /// <summary>The type of each queue (<c>classic</c>, <c>quorum</c>) by name.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> QueueTypesAsync()
+    {
+        var listed = await OutputOfAsync("rabbitmqctl", _environment, "-q", "list_queues", "name", "type");
+        return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).Where(f => f.Length == 2)
+            .ToDictionary(f => f[0].Trim(), f => f[1].Trim(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The node of the cluster each connection whose client named itself <paramref name="client"/> is on.</summary>
+    public async Task<IReadOnlyList<string>> NodesOfConnectionsAsync(string client)
+    {
+        // A connection's process id names its node: <esbtest20807@localhost.1796148167.565.0>.
+        var listed = await OutputOfAsync("rabbitmqctl", _environment, "-q", "list_connections", "pid", "client_properties");
+        return [.. listed.Split('\n').Where(line => line.Contains(client, StringComparison.Ordinal))
+            .Select(line => line.Split('\t')[0].Trim().TrimStart('<'))
+            .Select(pid => pid[..pid.IndexOf('.', pid.IndexOf('@', StringComparison.Ordinal))])];
+    }
+
     /// <summary>Its address, with the default user (allowed from loopback).</summary>
     public string Address => $"amqp://guest:guest@127.0.0.1:{Port}/";
 
@@ -129,7 +162,10 @@ public sealed class PrivateBroker : IAsyncDisposable
 
     internal static Task RunAsync(string command, params string[] args) => RunAsync(command, new Dictionary<string, string>(), args);
 
-    internal static async Task RunAsync(string command, Dictionary<string, string> environment, params string[] args)
+    internal static async Task RunAsync(string command, Dictionary<string, string> environment, params string[] args) =>
+        await OutputOfAsync(command, environment, args);
+
+    internal static async Task<string> OutputOfAsync(string command, Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(command, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in environment) start.Environment[key] = value;
@@ -139,5 +175,6 @@ public sealed class PrivateBroker : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
+        return await output;
     }
 }

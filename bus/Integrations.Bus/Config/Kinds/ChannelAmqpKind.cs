@@ -21,6 +21,8 @@ internal sealed class ChannelAmqpKind : ConfigKind<ChannelAmqp>
         if (a.Retries is < 0 or > 20) errors.Add(new("retries", "must be from 0 to 20"));
         if (a.DeadLetterQueue is { } dead && (dead.Length is 0 or > 255 || dead == a.Queue))
             errors.Add(new("dead_letter_queue", "must be a queue name other than the channel's queue, or left out for <queue>.dead"));
+        if (a.QueueType is { } type && type is not ("classic" or "quorum"))
+            errors.Add(new("queue_type", $"'{type}' is not a queue type: classic or quorum, or left out for the broker's default"));
         if (rules.View.All<ChannelAmqp>().FirstOrDefault(o => o.Name != a.Name && o.Connection == a.Connection && o.Queue == a.Queue) is { } other)
             errors.Add(new("queue", $"channel_amqp '{other.Name}' consumes {a.Queue} on the same connection already"));
     }

@@ -33,10 +33,11 @@ public sealed class LabNode : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a node on <paramref name="rabbitMq"/> and the schema given, and waits until it serves.</summary>
-    public static async Task<LabNode> StartAsync(Servers servers, string name, string rabbitMq, string schema, string? postgres = null, string? roles = null)
+    public static async Task<LabNode> StartAsync(Servers servers, string name, string rabbitMq, string schema, string? postgres = null, string? roles = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "esb-tests", name + "-" + Guid.NewGuid().ToString("N")[..6]);
-        var environment = new Dictionary<string, string>
+        var variables = new Dictionary<string, string>
         {
             ["ESB_RABBITMQ"] = rabbitMq,
             ["ESB_POSTGRES"] = postgres ?? servers.Postgres,
@@ -48,9 +49,10 @@ public sealed class LabNode : IAsyncDisposable
             ["ESB_SECRET_KEY"] = servers.SecretKey,
             ["ESB_QUIET"] = "true",
         };
-        if (roles is not null) environment["ESB_ROLES"] = roles;
-        var node = new LabNode(folder, environment, EsbProcess.Start(folder, environment, "serve"));
-        await node._process.WaitUntilServingAsync(environment["ESB_CHANNELS_URL"], TimeSpan.FromSeconds(90));
+        if (roles is not null) variables["ESB_ROLES"] = roles;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
+        var node = new LabNode(folder, variables, EsbProcess.Start(folder, variables, "serve"));
+        await node._process.WaitUntilServingAsync(variables["ESB_CHANNELS_URL"], TimeSpan.FromSeconds(90));
         return node;
     }
 
@@ -60,6 +62,7 @@ public sealed class LabNode : IAsyncDisposable
     /// <summary>Starts the node again after a kill, as before, without waiting until it serves.</summary>
     public async Task StartAgainAsync()
     {
+        await KeepOutputAsync();
         await _process.DisposeAsync();
         _process = EsbProcess.Start(Folder, _environment, "serve");
     }
@@ -114,10 +117,18 @@ public sealed class LabNode : IAsyncDisposable
         }
     }
 
+    // What the process printed beside its log (a crash's last words), kept in its folder: console.log.
+    private async Task KeepOutputAsync()
+    {
+        if (Directory.Exists(Folder))
+            await File.AppendAllTextAsync(Path.Combine(Folder, "console.log"), $"{_process.Output}\n{_process.Error}\n");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
         Channels.Dispose();
         await _process.DisposeAsync();
+        await KeepOutputAsync();
     }
 }
