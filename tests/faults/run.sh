@@ -10,7 +10,8 @@ usage() {
   cat <<'USAGE'
 usage: tests/faults/run.sh [--messages N] [--filter TEXT]
   --messages N   messages per scenario (default 10000; ./test.sh uses 200)
-  --filter TEXT  only the scenarios whose test name contains TEXT (e.g. amqp_channel, pubsub, durable, node_dies)
+  --filter TEXT  only the scenarios whose test name contains TEXT (e.g. amqp_channel, mq_channel, pubsub, durable,
+                 node_dies, scheduled_run, rabbitmq_cluster, broker_is_away, database_is_away)
 Needs root (the private brokers and databases run as the rabbitmq and postgres users), the .NET 10 SDK,
 and RabbitMQ and PostgreSQL from Debian (compose/local-services.sh starts the shared ones).
 USAGE

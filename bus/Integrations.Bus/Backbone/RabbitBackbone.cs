@@ -36,8 +36,11 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     /// <summary>The first wait before connecting again after the connection was lost; doubling, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(0.5);
 
-    /// <summary>The longest wait between two tries to connect again.</summary>
-    public static TimeSpan MaxRetryDelay { get; } = TimeSpan.FromSeconds(5);
+    /// <summary>The longest wait between two tries to connect again: a refused connect costs the broker nothing, and the node is back within seconds of it.</summary>
+    public static TimeSpan MaxRetryDelay { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether the node is connected to the message bus now (not while it connects again).</summary>
+    public bool IsConnected => _connection is { IsOpen: true };
 
     /// <summary>The node's connection for service calls, while it is open.</summary>
     /// <exception cref="Consuming.ReconnectingException">It is not connected (yet, or again).</exception>

@@ -36,6 +36,9 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     /// <summary>The longest wait between two tries: short enough that an endpoint consumes again within seconds of its broker's return.</summary>
     public static TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often an endpoint whose connection is being made again (see <see cref="ReconnectingException"/>) looks whether it is back.</summary>
+    public static TimeSpan ReconnectingWait { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The first wait before listening again; each next one doubles, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     public static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -199,7 +202,8 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
                 {
                     if (e is OperationCanceledException or TimeoutException)
                         e = new TimeoutException($"the broker did not let it listen within {ListenTimeout.TotalSeconds:0} s");
-                    var wait = Backoff(failures++);
+                    // Waiting for a connection being made again is local: look again soon, without growing the wait.
+                    var wait = e is ReconnectingException ? ReconnectingWait : Backoff(failures++);
                     if (e is ReconnectingException) Log.Debug("{Endpoint}: waits for its connection ({Reason}); trying again in {Seconds:0.#} s", name, e.Message, wait.TotalSeconds);
                     else Failed(name, running.Endpoint, e, wait);
                     running.FirstAttempt.TrySetResult();

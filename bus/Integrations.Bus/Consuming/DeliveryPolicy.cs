@@ -72,7 +72,18 @@ public static class DeliveryPolicy
         }
         if (result.Status < 400)
         {
-            await message.ReplyAsync(result, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await message.ReplyAsync(result, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (message.CanSettle && e is not OperationCanceledException)
+            {
+                // The broker is there but refuses the answer (no such reply address): running the message again would
+                // not change that, and it would run for ever. It is kept, with why, for an operator.
+                var refused = ServiceResult.Failed(cid, 502, $"the service answered, but its answer could not be sent to {message.ReplyTo}: {e.Message}");
+                await message.DeadLetterAsync(new DeadLetter(cid, refused.Status, refused.Error!, endpoint, attempts), CancellationToken.None).ConfigureAwait(false);
+                return (refused, Settlement.DeadLettered);
+            }
             await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
             return (result, Settlement.Completed);
         }

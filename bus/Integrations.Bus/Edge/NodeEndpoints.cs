@@ -4,15 +4,20 @@ using Microsoft.AspNetCore.Http;
 
 namespace Integrations.Bus.Edge;
 
-/// <summary>The node's own endpoints on the channel port: <c>GET /esb/ping</c>, and those registered (the tutorial's demo systems).</summary>
-public sealed class NodeEndpoints(NodeOptions node, IEnumerable<NodeEndpoint> endpoints) : IChannelRoutes
+/// <summary>
+/// The node's own endpoints on the channel port: <c>GET /esb/ping</c> (alive: it answers), <c>GET /esb/ready</c>
+/// (ready: connected to the message bus, else 503 until it is again), and those registered (the tutorial's demo
+/// systems).
+/// </summary>
+public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone backbone, IEnumerable<NodeEndpoint> endpoints) : IChannelRoutes
 {
     private const string Ping = "/esb/ping";
+    private const string Ready = "/esb/ready";
     private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
     private readonly IReadOnlyList<NodeEndpoint> _endpoints = [.. endpoints];
 
     /// <summary>Every path the node serves itself.</summary>
-    public IReadOnlySet<string> Paths { get; } = endpoints.Select(e => e.Path.ToLowerInvariant()).Append(Ping).ToHashSet();
+    public IReadOnlySet<string> Paths { get; } = endpoints.Select(e => e.Path.ToLowerInvariant()).Append(Ping).Append(Ready).ToHashSet();
 
     /// <inheritdoc />
     public string? Kind => null;
@@ -21,6 +26,7 @@ public sealed class NodeEndpoints(NodeOptions node, IEnumerable<NodeEndpoint> en
     public IEnumerable<ChannelRoute> Routes()
     {
         yield return new ChannelRoute(Ping, "the node", PingAsync);
+        yield return new ChannelRoute(Ready, "the node", ReadyAsync);
         foreach (var path in _endpoints.GroupBy(e => e.Path, StringComparer.OrdinalIgnoreCase))
         {
             var byMethod = path.ToDictionary(e => e.Method, StringComparer.OrdinalIgnoreCase);
@@ -35,6 +41,15 @@ public sealed class NodeEndpoints(NodeOptions node, IEnumerable<NodeEndpoint> en
             ? HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new PingAnswer("esb", node.NodeName, cid), PingJson))
             : NotAllowed(http, cid, "GET");
 
+    // For a load balancer or an orchestrator's readiness probe: while the message bus is away, send callers elsewhere.
+    private Task ReadyAsync(HttpContext http, string cid)
+    {
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)) return NotAllowed(http, cid, "GET");
+        return backbone.IsConnected
+            ? HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new ReadyAnswer(true, node.NodeName, "connected", cid), PingJson))
+            : HttpAnswers.WriteErrorAsync(http, 503, $"{node.NodeName} is not ready: the message bus is not reachable right now; it connects again by itself", cid);
+    }
+
     private static Task NotAllowed(HttpContext http, string cid, string methods)
     {
         http.Response.Headers.Allow = methods;
@@ -42,4 +57,6 @@ public sealed class NodeEndpoints(NodeOptions node, IEnumerable<NodeEndpoint> en
     }
 
     private sealed record PingAnswer(string Pong, string Node, string Cid);
+
+    private sealed record ReadyAnswer(bool Ready, string Node, string MessageBus, string Cid);
 }

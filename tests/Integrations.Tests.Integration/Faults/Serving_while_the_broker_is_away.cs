@@ -22,8 +22,12 @@ public sealed class Serving_while_the_broker_is_away(Servers servers)
         await node.CreateAsync("/admin/pubsub/topics", """{"name":"away-prices"}""");
         Assert.Equal(HttpStatusCode.OK, (await node.Channels.GetAsync("/away/hello?name=Mike")).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await PublishAsync(node)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Channels.GetAsync("/esb/ready")).StatusCode);
 
         await broker.StopAsync();
+        // Not ready while the bus is away (a load balancer sends callers to another node); alive all the same.
+        await Until(async () => (await node.Channels.GetAsync("/esb/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.OK, (await node.Channels.GetAsync("/esb/ping")).StatusCode);
         var slowest = TimeSpan.Zero;
         foreach (var call in new Func<Task<HttpResponseMessage>>[] { () => node.Channels.GetAsync("/away/hello?name=Mike"), () => PublishAsync(node) })
         {
@@ -48,6 +52,8 @@ public sealed class Serving_while_the_broker_is_away(Servers servers)
         Lab.FaultRun.Row("REST channel and topic, broker stopped", 2, 2,
             $"503 + Retry-After in {slowest.TotalMilliseconds:0} ms; 200 again {back.Elapsed.TotalSeconds:0.0} s after the broker's return");
         await Until(async () => (await PublishAsync(node)).StatusCode == HttpStatusCode.Accepted, TimeSpan.FromSeconds(15));
+        using var ready = JsonDocument.Parse(await (await node.Channels.GetAsync("/esb/ready")).Content.ReadAsStringAsync());
+        Assert.True(ready.RootElement.GetProperty("ready").GetBoolean());
     }
 
     private static Task<HttpResponseMessage> PublishAsync(TestNode node) =>

@@ -37,3 +37,36 @@ public sealed class Trying_a_message_again
         Assert.Equal(3, calls);
     }
 }
+
+/// <summary>A message whose answer its reply-to refuses is kept as a dead letter with why, not run again for ever.</summary>
+public sealed class Answering_to_a_reply_address_that_refuses
+{
+    [Fact]
+    public async Task The_message_is_dead_lettered_with_the_reason_once()
+    {
+        var message = new Refusing();
+        var (result, settled) = await DeliveryPolicy.DeliverAsync(message, "c1", "Orders", 2, () => Task.FromResult(ServiceResult.Ok("c1", "{}")), null, CancellationToken.None);
+        Assert.Equal(Settlement.DeadLettered, settled);
+        Assert.Equal(502, result.Status);
+        var letter = Assert.Single(message.Letters);
+        Assert.Contains("its answer could not be sent to partner.replies: not-found", letter.Error);
+        Assert.False(message.Completed);
+    }
+
+    private sealed class Refusing : IInbound
+    {
+        public List<DeadLetter> Letters { get; } = [];
+        public bool Completed { get; private set; }
+        public ReadOnlyMemory<byte> Body => "{}"u8.ToArray();
+        public IReadOnlyDictionary<string, string> Properties { get; } = new Dictionary<string, string>();
+        public string? MessageId => "m-1";
+        public bool Redelivered => false;
+        public string? Cid => "c1";
+        public string? ReplyTo => "partner.replies";
+        public bool CanSettle => true;
+        public Task CompleteAsync(CancellationToken cancellation) { Completed = true; return Task.CompletedTask; }
+        public Task DeferAsync() => Task.CompletedTask;
+        public Task DeadLetterAsync(DeadLetter letter, CancellationToken cancellation) { Letters.Add(letter); return Task.CompletedTask; }
+        public Task ReplyAsync(ServiceResult result, CancellationToken cancellation) => throw new InvalidOperationException("not-found");
+    }
+}

@@ -11,25 +11,37 @@ public static class Partner
     /// <summary>
     /// Publishes one persistent message per id to <paramref name="queue"/>, each confirmed by the broker, on a connection
     /// of its own, with answers asked to the durable queue <paramref name="replyTo"/> (which an AMQP 1.0 receiver, an MQ
-    /// channel, sees as <c>/queue/NAME</c>).
+    /// channel, sees as <c>/queue/NAME</c>). As a careful partner does, a batch the broker did not confirm (rejected
+    /// while a cluster elects a queue's new leader, or the connection lost) is sent again: at least once.
     /// </summary>
     public static async Task SendAsync(string broker, string queue, IEnumerable<string> ids, string? replyTo = null, int delayMs = 10)
+    {
+        foreach (var batch in ids.Chunk(100))
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await SendBatchAsync(broker, queue, batch, replyTo, delayMs);
+                    break;
+                }
+                catch (Exception e) when (attempt < 60 && e is RabbitMQ.Client.Exceptions.PublishException or RabbitMQ.Client.Exceptions.AlreadyClosedException
+                    or RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+                {
+                    await Task.Delay(500);
+                }
+            }
+    }
+
+    private static async Task SendBatchAsync(string broker, string queue, IReadOnlyList<string> ids, string? replyTo, int delayMs)
     {
         await using var connection = await new ConnectionFactory { Uri = new Uri(broker), ClientProvidedName = "fault lab partner" }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         if (replyTo is not null) await channel.QueueDeclareAsync(replyTo, durable: true, exclusive: false, autoDelete: false);
         var pending = new List<ValueTask>();
         foreach (var id in ids)
-        {
             pending.Add(channel.BasicPublishAsync("", queue, mandatory: true,
                 new BasicProperties { DeliveryMode = DeliveryModes.Persistent, MessageId = id, ReplyTo = replyTo, ContentType = "application/json" },
                 Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","delay_ms":{{delayMs}}}""")));
-            if (pending.Count == 100)
-            {
-                foreach (var p in pending) await p;
-                pending.Clear();
-            }
-        }
         foreach (var p in pending) await p;
     }
 
