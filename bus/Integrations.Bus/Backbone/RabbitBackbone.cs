@@ -107,10 +107,15 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     {
         if (_stopped || reason.Initiator == ShutdownInitiator.Application || !ReferenceEquals(connection, _connection)) return;
         _log.Warning("Lost the connection to the message bus at {Broker} ({Reason}); connecting again", ServerAddress.RabbitMq(options.RabbitMq), reason.ReplyText);
-        // Their answers would come on this connection, which is gone: tell them now rather than at their deadline.
-        foreach (var id in _waiting.Keys)
-            if (_waiting.TryRemove(id, out var answer))
-                answer.TrySetException(new InvalidOperationException("the connection to the message bus was lost before the answer came"));
+        // Their answers would come on this connection, which is gone: tell them now rather than at their deadline (off
+        // the client's thread: a caller's continuation runs where its answer is set).
+        var waiting = _waiting.Keys.ToList();
+        _ = Task.Run(() =>
+        {
+            foreach (var id in waiting)
+                if (_waiting.TryRemove(id, out var answer))
+                    answer.TrySetException(new AnswerLostException("the connection to the message bus was lost before the answer came"));
+        });
         _lostSignal.Release();
     }
 
@@ -323,6 +328,9 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
             answer.TrySetResult(Wire.ReadAnswer(delivery.BasicProperties, delivery.Body));
         return Task.CompletedTask;
     }
+
+    /// <summary>A call's answer that will not come: the connection it was to come on is gone.</summary>
+    internal sealed class AnswerLostException(string message) : Exception(message);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

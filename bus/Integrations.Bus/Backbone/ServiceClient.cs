@@ -23,8 +23,20 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
 
         try
         {
+            if (!backbone.IsConnected)
+            {
+                // The backbone is connecting again (and says so): answer at once, without a failure per call in the log.
+                _log.ForContext("Cid", request.Cid).Warning("{Service}: the message bus is not reachable right now; answered 503", request.Service);
+                return ServiceResult.Unavailable(request.Cid, RabbitBackbone.Unreachable(request.Service, request.Cid));
+            }
             return await backbone.CallAsync(ServiceNames.QueueOf(request.Service), request, timeout, cancellation).ConfigureAwait(false)
                 ?? ServiceResult.Failed(request.Cid, 504, $"{request.Service} did not answer within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (RabbitBackbone.AnswerLostException e)
+        {
+            // Taken, perhaps run, but its answer was to come on the connection that was lost (the backbone says so once).
+            _log.ForContext("Cid", request.Cid).Warning("{Service}: {Reason}; answered 503", request.Service, e.Message);
+            return ServiceResult.Unavailable(request.Cid, RabbitBackbone.Unreachable(request.Service, request.Cid));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -42,9 +54,14 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
             throw new ServiceException(404, catalog.NoSuchService(request.Service));
         try
         {
+            if (!backbone.IsConnected)
+            {
+                _log.ForContext("Cid", request.Cid).Warning("{Service}: the message bus is not reachable right now; the call was not taken (503)", request.Service);
+                throw new ServiceException(503, RabbitBackbone.Unreachable(request.Service, request.Cid));
+            }
             await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException and not ServiceException)
         {
             _log.ForContext("Cid", request.Cid).Error(e, "{Service}: the backbone could not take the call", request.Service);
             throw new ServiceException(503, RabbitBackbone.Unreachable(request.Service, request.Cid));
