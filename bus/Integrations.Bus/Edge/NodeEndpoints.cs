@@ -58,5 +58,5 @@ public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone back
 
     private sealed record PingAnswer(string Pong, string Node, string Cid);
 
-    private sealed record ReadyAnswer(bool Ready, string Node, string MessageBus, string Cid);
+    private sealed record ReadyAnswer(bool Ready, string Node, [property: System.Text.Json.Serialization.JsonPropertyName("message_bus")] string MessageBus, string Cid);
 }

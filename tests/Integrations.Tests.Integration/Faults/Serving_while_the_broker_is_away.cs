@@ -54,6 +54,7 @@ public sealed class Serving_while_the_broker_is_away(Servers servers)
         await Until(async () => (await PublishAsync(node)).StatusCode == HttpStatusCode.Accepted, TimeSpan.FromSeconds(15));
         using var ready = JsonDocument.Parse(await (await node.Channels.GetAsync("/esb/ready")).Content.ReadAsStringAsync());
         Assert.True(ready.RootElement.GetProperty("ready").GetBoolean());
+        Assert.Equal("connected", ready.RootElement.GetProperty("message_bus").GetString());
     }
 
     private static Task<HttpResponseMessage> PublishAsync(TestNode node) =>
