@@ -18,6 +18,8 @@ namespace Integrations.Adapters.Amqp;
 public sealed class AmqpBrokers : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, (ConnectionAmqp Definition, Lazy<Task<IConnection>> Connection)> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IConnection, IChannel> _publishers = new();
+    private readonly SemaphoreSlim _publisherGate = new(1, 1);
     private readonly ConfigView _view;
     private readonly SecurityDefinitions _security;
     private readonly NodeOptions _options;
@@ -49,6 +51,39 @@ public sealed class AmqpBrokers : IAsyncDisposable
             (_, existing) => ConfigView.SameContent(existing.Definition, definition) && Usable(existing.Connection.Value)
                 ? existing : (definition, new Lazy<Task<IConnection>>(() => OpenAsync(definition, CancellationToken.None))));
         return entry.Connection.Value.WaitAsync(cancellation);
+    }
+
+    /// <summary>
+    /// Publishes on the connection <paramref name="name"/> and returns when its broker confirmed the message; mandatory,
+    /// so a message no queue takes comes back as a <see cref="RabbitMQ.Client.Exceptions.PublishReturnException"/>.
+    /// Publishes run side by side on one channel per connection, so the broker confirms them in batches.
+    /// </summary>
+    public async Task PublishConfirmedAsync(string name, string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
+        var connection = await ConnectAsync(name, cancellation).ConfigureAwait(false);
+        var channel = await PublisherAsync(connection, cancellation).ConfigureAwait(false);
+        await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellation).ConfigureAwait(false);
+    }
+
+    private async Task<IChannel> PublisherAsync(IConnection connection, CancellationToken cancellation)
+    {
+        if (_publishers.TryGetValue(connection, out var existing) && existing.IsOpen) return existing;
+        await _publisherGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            if (_publishers.TryGetValue(connection, out existing) && existing.IsOpen) return existing;
+            var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(1024)), cancellation).ConfigureAwait(false);
+            _publishers[connection] = channel;
+            // The channels of connections lost since are gone with them.
+            foreach (var old in _publishers.Keys)
+                if (!old.IsOpen && _publishers.TryRemove(old, out var gone)) await gone.DisposeAsync().ConfigureAwait(false);
+            return channel;
+        }
+        finally
+        {
+            _publisherGate.Release();
+        }
     }
 
     // Being made, or made and still open: a failed attempt or a closed connection is made again.

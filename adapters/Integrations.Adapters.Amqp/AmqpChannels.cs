@@ -6,43 +6,87 @@ using Integrations.Bus.Consuming;
 using Integrations.Bus.Node;
 using Integrations.Config;
 using Integrations.Messages;
+using RabbitMQ.Client;
 using Serilog;
 
 namespace Integrations.Adapters.Amqp;
 
 /// <summary>
-/// The AMQP channels of a node with the edge role: for each active <see cref="ChannelAmqp"/>, consumers on its queue
-/// (through <see cref="AmqpListener"/>, on the <see cref="ConsumerHost{TEndpoint}"/>'s lifecycle) that invoke the
-/// service through the backbone and acknowledge a message only after the service finished. A failure is dealt with
-/// by the <see cref="DeliveryPolicy"/>: tried again, then moved to the dead-letter queue with the reason, confirmed by
-/// the broker before the original is acknowledged. A channel restarts when it or its connection changes.
+/// The AMQP channels: for each active <see cref="ChannelAmqp"/>, consumers on its queue (through
+/// <see cref="AmqpListener"/>, on the <see cref="ConsumerHost{TEndpoint}"/>'s lifecycle), each message acknowledged
+/// only after the service finished with it. Where the message runs depends on its broker:
+/// <list type="bullet">
+/// <item>a queue on the backbone's own broker is consumed by the workers that run the service, and each message runs
+/// where it is delivered: one delivery, no call through the backbone;</item>
+/// <item>a queue on another broker is consumed by the edge nodes, which move each message into the backbone
+/// (<c>esb.channel_amqp.&lt;name&gt;</c>, persistent, confirmed) before acknowledging it at its source; the workers
+/// run it from there, and dead-letter or answer it at its source.</item>
+/// </list>
+/// A failure is dealt with by the <see cref="DeliveryPolicy"/>: tried again, then moved to the dead-letter queue with
+/// the reason, confirmed by the broker before the original is acknowledged. A channel restarts when it or its
+/// connection changes.
 /// </summary>
 public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
 {
     private readonly ConfigView _view;
     private readonly AmqpBrokers _brokers;
-    private readonly ServiceClient _client;
+    private readonly ServiceRuntime _runtime;
+    private readonly RabbitBackbone _backbone;
+    private readonly NodeOptions _options;
     private readonly IDisposable _watch;
 
-    /// <summary>A channel as it runs: its definition and its connection's.</summary>
-    public sealed record Endpoint(ChannelAmqp Channel, ConnectionAmqp? Connection);
+    /// <summary>How a channel's messages reach its service on this node.</summary>
+    public enum Route
+    {
+        /// <summary>Consumed from its queue on the backbone's broker, and run here.</summary>
+        Here,
+        /// <summary>Consumed from its queue on another broker, and moved into the backbone for a worker.</summary>
+        Forward,
+        /// <summary>Consumed from the backbone, where an edge moved it, and run here.</summary>
+        Held,
+    }
+
+    /// <summary>A channel as it runs: its definition, its connection's, and its route on this node.</summary>
+    public sealed record Endpoint(ChannelAmqp Channel, ConnectionAmqp? Connection, Route Route);
 
     /// <summary>Follows the channels and their connections.</summary>
-    public AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceClient client, ServiceCatalog catalog, ILogger log) : base(log.ForContext("SourceContext", "amqp-channel"))
+    public AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ServiceCatalog catalog, ILogger log)
+        : base(log.ForContext("SourceContext", "amqp-channel"))
     {
         _view = view;
         _brokers = brokers;
-        _client = client;
+        _runtime = runtime;
+        _backbone = backbone;
+        _options = options;
         _watch = view.Watch([typeof(ChannelAmqp), typeof(ConnectionAmqp)], (_, _) => ReconcileAll());
         ConsumeOnlyWhereTheServiceRuns(catalog);
     }
+
+    /// <summary>The backbone's queue that holds a channel's messages from another broker until a worker ran them.</summary>
+    public static string HeldQueueOf(ChannelAmqp channel) => "esb.channel_amqp." + channel.Name;
 
     /// <inheritdoc />
     protected override string? ServiceOf(Endpoint endpoint) => endpoint.Channel.Service;
 
     /// <inheritdoc />
-    protected override IReadOnlyDictionary<string, Endpoint> Wanted() =>
-        _view.All<ChannelAmqp>().Where(c => c.IsActive).ToDictionary(c => c.Name, c => new Endpoint(c, _view.Find<ConnectionAmqp>(c.Connection)), StringComparer.Ordinal);
+    protected override IReadOnlyDictionary<string, Endpoint> Wanted()
+    {
+        var edge = _options.Roles.HasFlag(NodeRoles.Edge);
+        var worker = _options.Roles.HasFlag(NodeRoles.Worker);
+        var wanted = new Dictionary<string, Endpoint>(StringComparer.Ordinal);
+        foreach (var channel in _view.All<ChannelAmqp>().Where(c => c.IsActive))
+        {
+            var connection = _view.Find<ConnectionAmqp>(channel.Connection);
+            if (connection is { Address: null })
+            {
+                if (worker) wanted[channel.Name] = new Endpoint(channel, connection, Route.Here);
+                continue;
+            }
+            if (edge) wanted[channel.Name] = new Endpoint(channel, connection, Route.Forward);
+            if (worker) wanted[HeldQueueOf(channel)] = new Endpoint(channel, connection, Route.Held);
+        }
+        return wanted;
+    }
 
     /// <inheritdoc />
     protected override string Fingerprint(Endpoint endpoint) =>
@@ -52,6 +96,12 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     protected override async Task<IListener> ListenAsync(string name, Endpoint endpoint, InboundHandler handler, CancellationToken cancellation)
     {
         var channel = endpoint.Channel;
+        if (endpoint.Route == Route.Held)
+        {
+            var source = new AmqpSource(_brokers, channel);
+            return await AmqpListener.ListenAsync(_backbone.Connection, new AmqpQueue(HeldQueueOf(channel), channel.Prefetch, channel.Consumers, Declare: true,
+                QueueType: _options.QueueType), message => handler(new HeldInbound((AmqpInbound)message, source, Stopping)), cancellation).ConfigureAwait(false);
+        }
         var connection = await _brokers.ConnectAsync(channel.Connection, cancellation).ConfigureAwait(false);
         return await AmqpListener.ListenAsync(connection, new AmqpQueue(channel.Queue, channel.Prefetch, channel.Consumers, Declare: true, DeadLetterQueueOf(channel), PersistentReplies: true,
             QueueType: channel.QueueType),
@@ -59,29 +109,47 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     }
 
     /// <inheritdoc />
-    protected override void Started(string name, Endpoint endpoint) =>
-        Log.Information("channel_amqp {Name}: consuming {Queue} on {Broker} into {Service} ({Consumers}×{Prefetch})", name, endpoint.Channel.Queue,
-            endpoint.Connection is { } c ? _brokers.Describe(c) : endpoint.Channel.Connection, endpoint.Channel.Service, endpoint.Channel.Consumers, endpoint.Channel.Prefetch);
+    protected override void Started(string name, Endpoint endpoint)
+    {
+        var (channel, connection) = (endpoint.Channel, endpoint.Connection);
+        var broker = connection is { } c ? _brokers.Describe(c) : channel.Connection;
+        if (endpoint.Route == Route.Held)
+            Log.Information("channel_amqp {Name}: running {Service} for the messages moved from {Queue} on {Broker} into {HeldQueue} ({Consumers}×{Prefetch})",
+                channel.Name, channel.Service, channel.Queue, broker, HeldQueueOf(channel), channel.Consumers, channel.Prefetch);
+        else
+            Log.Information("channel_amqp {Name}: consuming {Queue} on {Broker} into {Service} ({Consumers}×{Prefetch}{Route})", channel.Name, channel.Queue,
+                broker, channel.Service, channel.Consumers, channel.Prefetch, endpoint.Route == Route.Forward ? ", through the backbone" : "");
+    }
 
     /// <inheritdoc />
     protected override void Stopped(string name, Endpoint endpoint) =>
-        Log.Information("channel_amqp {Name}: stopped consuming {Queue}", name, endpoint.Channel.Queue);
+        Log.Information("channel_amqp {Name}: stopped consuming {Queue}", endpoint.Channel.Name, endpoint.Route == Route.Held ? HeldQueueOf(endpoint.Channel) : endpoint.Channel.Queue);
 
     /// <inheritdoc />
     protected override void Failed(string name, Endpoint endpoint, Exception error, TimeSpan retryIn) =>
-        Log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in {Seconds:0.#} s", name, endpoint.Channel.Queue, AmqpErrors.Explain(error), retryIn.TotalSeconds);
+        Log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in {Seconds:0.#} s", endpoint.Channel.Name,
+            endpoint.Route == Route.Held ? HeldQueueOf(endpoint.Channel) : endpoint.Channel.Queue, AmqpErrors.Explain(error), retryIn.TotalSeconds);
 
     private static string DeadLetterQueueOf(ChannelAmqp channel) => channel.DeadLetterQueue ?? channel.Queue + ".dead";
 
     /// <inheritdoc />
-    protected override async Task HandleAsync(string name, Endpoint endpoint, IInbound message)
+    protected override Task HandleAsync(string name, Endpoint endpoint, IInbound message) => endpoint.Route switch
     {
-        var definition = endpoint.Channel;
+        Route.Forward => ForwardAsync(endpoint.Channel, message),
+        Route.Held => RunAsync(endpoint.Channel, message, Stopwatch.GetTimestamp(), received: false),
+        _ => RunAsync(endpoint.Channel, message, Stopwatch.GetTimestamp(), received: true),
+    };
+
+    private void LogReceived(ChannelAmqp channel, IInbound message, string cid) =>
+        Log.ForContext("Cid", cid).Information("AMQP cha → cid={Cid}; queue={Queue}; name={Name}; routing-key={RoutingKey}; len={Length}",
+            cid, channel.Queue, channel.Name, message.Properties["amqp.routing_key"], message.Body.Length);
+
+    // Runs the message's service here, under the delivery policy, and settles the message.
+    private async Task RunAsync(ChannelAmqp definition, IInbound message, long started, bool received)
+    {
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
+        if (received) LogReceived(definition, message, cid);
         var log = Log.ForContext("Cid", cid);
-        var started = Stopwatch.GetTimestamp();
-        log.Information("AMQP cha → cid={Cid}; queue={Queue}; name={Name}; routing-key={RoutingKey}; len={Length}",
-            cid, definition.Queue, definition.Name, message.Properties["amqp.routing_key"], message.Body.Length);
         var call = new InvokeService
         {
             Service = definition.Service,
@@ -92,7 +160,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
             Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),
         };
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries,
-            () => _client.InvokeAsync(call with { Deadline = default }, Stopping),
+            () => _runtime.RunHereAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_amqp {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
                 definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
         if (settled == Settlement.Deferred) return; // the node is stopping: another node takes it
@@ -102,10 +170,45 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         log.Information("AMQP cha ← cid={Cid}; {Status} time={Time:0.###}ms", cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
+    // Moves a message of another broker into the backbone, confirmed, and only then acknowledges it there.
+    private async Task ForwardAsync(ChannelAmqp definition, IInbound message)
+    {
+        var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
+        LogReceived(definition, message, cid);
+        var delivery = ((AmqpInbound)message).Delivery;
+        await DeliveryPolicy.HandOverAsync(message,
+            () => _backbone.PublishConfirmedAsync(HeldQueueOf(definition), Wire.Held(delivery.BasicProperties, message, cid), delivery.Body, Stopping),
+            e => Log.ForContext("Cid", cid).Warning("channel_amqp {Name}: the message bus did not take the message ({Reason}); it goes back to {Queue}",
+                definition.Name, AmqpErrors.Explain(e), definition.Queue), Stopping).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public override void Dispose()
     {
         _watch.Dispose();
         base.Dispose();
+    }
+
+    // A channel's broker, as the source of the messages the backbone holds for it.
+    private sealed class AmqpSource(AmqpBrokers brokers, ChannelAmqp channel) : IHeldSource
+    {
+        public Task DeadLetterAsync(HeldInbound message, DeadLetter letter, CancellationToken cancellation)
+        {
+            var routingKey = message.Properties.TryGetValue("amqp.routing_key", out var key) ? key : channel.Queue;
+            return brokers.PublishConfirmedAsync(channel.Connection, "", DeadLetterQueueOf(channel),
+                Wire.DeadLetterCopy(message.Held.Delivery.BasicProperties, routingKey, letter), message.Body, cancellation);
+        }
+
+        public Task ReplyAsync(HeldInbound message, ServiceResult result, CancellationToken cancellation)
+        {
+            var original = message.Held.Delivery.BasicProperties;
+            var (properties, body) = Wire.Answer(result, original.CorrelationId ?? original.MessageId, persistent: true);
+            properties.ContentType = "application/json";
+            return brokers.PublishConfirmedAsync(channel.Connection, "", message.ReplyTo!, properties, body, cancellation);
+        }
+
+        public bool Refused(Exception error) => error is RabbitMQ.Client.Exceptions.PublishReturnException
+            or RabbitMQ.Client.Exceptions.OperationInterruptedException { ShutdownReason.ReplyCode: 403 or 404 or 406 }
+            or InvalidOperationException; // no such connection, or inactive
     }
 }

@@ -16,7 +16,6 @@ namespace Integrations.Adapters.Amqp;
 public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger log)
 {
     private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.General);
-    private readonly ConcurrentDictionary<IConnection, (SemaphoreSlim Gate, IChannel Channel)> _channels = new();
     private readonly ILogger _log = log.ForContext("SourceContext", "amqp-out");
 
     /// <summary>Publishes <paramref name="message"/> on the outgoing connection <paramref name="name"/>.</summary>
@@ -49,17 +48,7 @@ public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger l
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var connection = await brokers.ConnectAsync(outgoing.Connection, context.Cancellation).ConfigureAwait(false);
-            var (gate, channel) = await ChannelAsync(connection, context.Cancellation).ConfigureAwait(false);
-            await gate.WaitAsync(context.Cancellation).ConfigureAwait(false);
-            try
-            {
-                await channel.BasicPublishAsync(outgoing.Exchange, routingKey, mandatory: true, properties, body, context.Cancellation).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
+            await brokers.PublishConfirmedAsync(outgoing.Connection, outgoing.Exchange, routingKey, properties, body, context.Cancellation).ConfigureAwait(false);
         }
         catch (RabbitMQ.Client.Exceptions.PublishReturnException)
         {
@@ -72,18 +61,5 @@ public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger l
             throw new OutgoingCallException(name, reason);
         }
         log.Information("AMQP out ← cid={Cid}; confirmed time={Time:0.###}ms", context.Cid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-    }
-
-    private async Task<(SemaphoreSlim, IChannel)> ChannelAsync(IConnection connection, CancellationToken cancellation)
-    {
-        if (_channels.TryGetValue(connection, out var existing) && existing.Channel.IsOpen) return existing;
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation)
-            .ConfigureAwait(false);
-        var entry = (new SemaphoreSlim(1, 1), channel);
-        _channels[connection] = entry;
-        // The channels of connections lost since are gone with them.
-        foreach (var old in _channels.Keys)
-            if (!old.IsOpen && _channels.TryRemove(old, out var gone)) await gone.Channel.DisposeAsync().ConfigureAwait(false);
-        return entry;
     }
 }

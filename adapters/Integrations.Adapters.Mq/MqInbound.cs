@@ -81,7 +81,7 @@ public sealed class MqInbound : IInbound
         var moved = MqMessages.Create(Body.ToArray(), _message.Properties?.MessageId, _message.Properties?.CorrelationId, durable: true);
         var original = _message.ApplicationProperties?.Map.Keys.Select(k => new KeyValuePair<string, object?>((string)k, _message.ApplicationProperties[k]));
         foreach (var (key, value) in Wire.DeadLetterHeaders(original, letter)) moved.ApplicationProperties[key] = value;
-        await SendDurablyAsync("esb-dead", deadLetters, moved).ConfigureAwait(false);
+        await MqMessages.SendDurablyAsync(_session, "esb-dead", deadLetters, moved).ConfigureAwait(false);
         await CompleteAsync(cancellation).ConfigureAwait(false);
     }
 
@@ -89,26 +89,9 @@ public sealed class MqInbound : IInbound
     public async Task ReplyAsync(ServiceResult result, CancellationToken cancellation)
     {
         if (ReplyTo is not { } replyTo) return;
-        var answer = MqMessages.Create(Encoding.UTF8.GetBytes(result.Output ?? "null"), Guid.NewGuid().ToString("N"),
-            _message.Properties?.CorrelationId ?? _message.Properties?.MessageId, durable: true);
-        answer.ApplicationProperties[Wire.Cid] = result.Cid;
-        answer.ApplicationProperties[Wire.Status] = result.Status;
-        await SendDurablyAsync("esb-reply", replyTo, answer).ConfigureAwait(false);
-    }
-
-    // Answers and dead letters are durable, sent to a durable terminus (a broker that makes the queue makes it
-    // durable: they survive its restart), and settled by the broker before the request is; the link's close is bounded.
-    private async Task SendDurablyAsync(string purpose, string address, Message message)
-    {
-        var sender = new SenderLink(_session, $"{purpose}-{Guid.NewGuid():N}", new Target { Address = address, Durable = 1 }, null);
-        try
-        {
-            await sender.SendAsync(message).ConfigureAwait(false);
-        }
-        finally
-        {
-            await sender.CloseAsync(MqBrokers.CloseTimeout).ConfigureAwait(false);
-        }
+        // Settled by the broker before the request is.
+        await MqMessages.SendDurablyAsync(_session, "esb-reply", replyTo, MqMessages.Answer(result, _message.Properties?.CorrelationId ?? _message.Properties?.MessageId))
+            .ConfigureAwait(false);
     }
 
     private bool Settle() => Interlocked.Exchange(ref _settled, 1) == 0;

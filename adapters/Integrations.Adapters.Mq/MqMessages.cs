@@ -17,6 +17,32 @@ public static class MqMessages
         ApplicationProperties = new ApplicationProperties(),
     };
 
+    /// <summary>A service's answer to a request's reply-to: durable, with its cid and status.</summary>
+    public static Message Answer(Integrations.Messages.ServiceResult result, string? correlationId)
+    {
+        var answer = Create(Encoding.UTF8.GetBytes(result.Output ?? "null"), Guid.NewGuid().ToString("N"), correlationId, durable: true);
+        answer.ApplicationProperties[Integrations.Bus.Backbone.Wire.Cid] = result.Cid;
+        answer.ApplicationProperties[Integrations.Bus.Backbone.Wire.Status] = result.Status;
+        return answer;
+    }
+
+    /// <summary>
+    /// Sends an answer or a dead letter on <paramref name="session"/>: to a durable terminus (a broker that makes the
+    /// queue makes it durable: it survives its restart), returning once the broker settled it; the link's close is bounded.
+    /// </summary>
+    public static async Task SendDurablyAsync(Session session, string purpose, string address, Message message)
+    {
+        var sender = new SenderLink(session, $"{purpose}-{Guid.NewGuid():N}", new Target { Address = address, Durable = 1 }, null);
+        try
+        {
+            await sender.SendAsync(message).ConfigureAwait(false);
+        }
+        finally
+        {
+            await sender.CloseAsync(MqBrokers.CloseTimeout).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The body's text, whatever section carries it.</summary>
     public static string Text(Message message) => message.Body switch
     {

@@ -3,13 +3,16 @@
 #   integrations  a REST channel with its API key, the tutorial's service and two outgoing connections, set up
 #                 through the admin API exactly as a user does, over RabbitMQ
 #   inprocess     a minimal ASP.NET API doing the same three HTTP steps with a pooled HttpClient (the ceiling)
+#   raw-rpc       an ASP.NET endpoint publishing the request with RabbitMQ.Client (transient, direct reply-to) to a
+#                 queue, a consumer in the same process making the two calls and replying: what one broker hop
+#                 costs, nothing else (the ceiling of any design through the broker)
 #   masstransit   an ASP.NET endpoint with an IRequestClient and a consumer, MassTransit's defaults, over RabbitMQ
 #   nodered       Node-RED 5 with the flow in tests/bench/node-red
 # all calling one backend (the tutorial's CRM and Billing), one at a time, in alternating rounds. Every answer is
 # checked first (exact JSON, 401 on a wrong key). Then per contender: requests/s and p50/p90/p99 at many
 # connections (wrk), p50/p90/p99 at a paced light rate, CPU per request (the contender's processes plus RabbitMQ's),
 # memory; medians of the rounds and the ratio to inprocess. Also the echo round trip (demo.hello through a REST
-# channel against the same through naive MassTransit and in-process).
+# channel against the same through raw RPC, naive MassTransit and in-process).
 #   tests/bench/tutorial-bench.sh [--rounds N] [--seconds S] [--connections C] [--rate R] [--only a,b]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -21,7 +24,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2;;
     --rate) rate=$2; shift 2;;
     --only) only=$2; shift 2;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "tutorial-bench.sh: unknown argument $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -65,14 +68,21 @@ dotnet "$contenders_dll" inprocess http://127.0.0.1:18081 "$backend" > "$work/in
 url[inprocess]=http://127.0.0.1:18081
 dotnet "$contenders_dll" masstransit http://127.0.0.1:18082 "$backend" amqp://guest:guest@127.0.0.1:5672/ > "$work/masstransit.out" 2>&1 & pid[masstransit]=$!; pids+=($!)
 url[masstransit]=http://127.0.0.1:18082
-names=(integrations inprocess masstransit)
+dotnet "$contenders_dll" raw-rpc http://127.0.0.1:18085 "$backend" amqp://guest:guest@127.0.0.1:5672/ > "$work/raw-rpc.out" 2>&1 & pid[raw-rpc]=$!; pids+=($!)
+url[raw-rpc]=http://127.0.0.1:18085
+names=(integrations raw-rpc inprocess masstransit)
+echoes=(integrations raw-rpc inprocess masstransit)
 if [ -x tests/bench/node-red/start.sh ]; then
   say "starting Node-RED (the first run installs it from npm)"
   setsid tests/bench/node-red/start.sh 18084 "$backend" > "$work/nodered.out" 2>&1 & pid[nodered]=$!; pids+=($!)
   url[nodered]=http://127.0.0.1:18084
   names+=(nodered)
 fi
-if [ -n "$only" ]; then IFS=, read -ra names <<<"$only"; fi
+if [ -n "$only" ]; then
+  IFS=, read -ra names <<<"$only"
+  read -ra echoes <<<"$(for n in "${echoes[@]}"; do [[ " ${names[*]} " == *" $n "* ]] && printf '%s ' "$n"; done)"
+fi
+has() { for n in "${names[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
 for name in "${names[@]}"; do wait_http "${url[$name]}${PATH_TUTORIAL:=/tutorial/api/get-user-details}"; done
 
 # Check every answer before timing anything.
@@ -83,7 +93,7 @@ for name in "${names[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-API-Key: abd' "${url[$name]}$PATH_TUTORIAL")
   [ "$code" = 401 ] || { say "$name answered $code to a wrong key, not 401"; exit 1; }
 done
-for name in integrations inprocess masstransit; do
+for name in "${echoes[@]}"; do
   got=$(curl -s "${url[$name]}/hello?name=Mike")
   [ "$(jq -c . <<<"$got")" = '{"greeting":"Howdy Mike!"}' ] || { say "$name echo answered $got"; exit 1; }
 done
@@ -95,7 +105,7 @@ tree() { local p=$1; echo "$p"; for c in $(pgrep -P "$p" || true); do tree "$c";
 ticks() { local t=0; for p in $(tree "$1"); do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo $t; }
 rss_mib() { local k=0; for p in $(tree "$1"); do k=$(( k + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) )); done; echo $(( k / 1024 )); }
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
-uses_broker() { [ "$1" = integrations ] || [ "$1" = masstransit ] || [ "$1" = integrations-echo ] || [ "$1" = masstransit-echo ]; }
+uses_broker() { [ "${1%-echo}" != inprocess ] && [ "${1%-echo}" != nodered ]; }
 
 lua="$work/key.lua"; echo 'wrk.headers["X-API-Key"] = "abc"' > "$lua"
 # load NAME URL PROCESS — one throughput run and one paced run; appends a line to the results
@@ -120,27 +130,40 @@ say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}'
 say "load: wrk -t2 -c$connections -d${seconds}s, and $rate requests/s paced for ${seconds}s; $rounds rounds; everything on this machine"
 say "warming up"
 for name in "${names[@]}"; do wrk -t2 -c"$connections" -d5s -s "$lua" "${url[$name]}$PATH_TUTORIAL" > /dev/null; done
-for name in integrations inprocess masstransit; do wrk -t2 -c"$connections" -d3s "${url[$name]}/hello?name=Mike" > /dev/null; done
+for name in "${echoes[@]}"; do wrk -t2 -c"$connections" -d3s "${url[$name]}/hello?name=Mike" > /dev/null; done
 for round in $(seq 1 "$rounds"); do
   say "round $round"
   for name in "${names[@]}"; do load "$name" "${url[$name]}$PATH_TUTORIAL" "${pid[$name]}"; done
-  for name in integrations inprocess masstransit; do load "$name-echo" "${url[$name]}/hello?name=Mike" "${pid[$name]}"; done
+  for name in "${echoes[@]}"; do load "$name-echo" "${url[$name]}/hello?name=Mike" "${pid[$name]}"; done
 done
 
 median() { awk -v n="$1" -v col="$2" '$1 == n {print $col}' "$work/results" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 echo
 echo "Medians of $rounds rounds ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)):"
 echo
-echo "| contender | requests/s | p50 / p90 / p99 ms ($connections conn.) | p50 / p90 / p99 ms ($rate/s paced) | CPU µs/request | memory MiB | vs in-process |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
-for name in "${names[@]}" integrations-echo inprocess-echo masstransit-echo; do
-  base=inprocess; [[ $name == *-echo ]] && base=inprocess-echo
-  printf '| %s | %.0f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.0f | %.0f | %.1f %% |\n' "$name" \
+echo "| contender | requests/s | p50 / p90 / p99 ms ($connections conn.) | p50 / p90 / p99 ms ($rate/s paced) | CPU µs/request | memory MiB | vs in-process | vs raw RPC |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+for name in "${names[@]}" $(printf '%s-echo ' "${echoes[@]}"); do
+  base=inprocess raw=raw-rpc; [[ $name == *-echo ]] && base=inprocess-echo raw=raw-rpc-echo
+  printf '| %s | %.0f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.0f | %.0f | %.1f %% | %.1f %% |\n' "$name" \
     "$(median "$name" 2)" "$(median "$name" 3)" "$(median "$name" 4)" "$(median "$name" 5)" \
     "$(median "$name" 6)" "$(median "$name" 7)" "$(median "$name" 8)" "$(median "$name" 9)" "$(median "$name" 10)" \
-    "$(awk -v a="$(median "$name" 2)" -v b="$(median "$base" 2)" 'BEGIN {print 100 * a / b}')"
+    "$(awk -v a="$(median "$name" 2)" -v b="$(median "$base" 2)" 'BEGIN {print 100 * a / b}')" \
+    "$(awk -v a="$(median "$name" 2)" -v b="$(median "$raw" 2)" 'BEGIN {print 100 * a / b}')"
 done
 echo
-awk -v a="$(median integrations 2)" -v b="$(median inprocess 2)" 'BEGIN { printf "tutorial flow: integrations at %.1f %% of in-process requests/s (target 40 %%)\n", 100 * a / b }'
-awk -v a="$(median integrations 8)" -v b="$(median inprocess 8)" 'BEGIN { printf "paced p99: integrations %.2fx in-process (target at most 1.5x)\n", a / b }'
-awk -v a="$(median integrations-echo 2)" -v b="$(median masstransit-echo 2)" 'BEGIN { printf "echo: integrations %.1fx naive MassTransit (target at least 4x)\n", a / b }'
+if has integrations && has inprocess; then
+  awk -v a="$(median integrations 2)" -v b="$(median inprocess 2)" 'BEGIN { printf "tutorial flow: integrations at %.1f %% of in-process requests/s (target 40 %%)\n", 100 * a / b }'
+  awk -v a="$(median integrations 8)" -v b="$(median inprocess 8)" 'BEGIN { printf "paced p99: integrations %.2fx in-process (target at most 1.5x)\n", a / b }'
+fi
+if has integrations && has masstransit; then
+  awk -v a="$(median integrations-echo 2)" -v b="$(median masstransit-echo 2)" 'BEGIN { printf "echo: integrations %.1fx naive MassTransit (target at least 4x)\n", a / b }'
+fi
+if has integrations && has raw-rpc; then
+  for flow in "" -echo; do
+    label=${flow:+echo}; label=${label:-tutorial flow}
+    awk -v a="$(median integrations$flow 2)" -v b="$(median raw-rpc$flow 2)" -v l="$label" 'BEGIN { printf "%s: integrations at %.1f %% of raw RPC requests/s (target 85 %%)\n", l, 100 * a / b }'
+    awk -v a="$(median integrations$flow 6)" -v b="$(median raw-rpc$flow 6)" -v c="$(median integrations$flow 8)" -v d="$(median raw-rpc$flow 8)" -v l="$label" \
+      'BEGIN { printf "%s, paced: integrations p50 %.2fx and p99 %.2fx raw RPC (target at most 1.2x each)\n", l, a / b, c / d }'
+  done
+fi

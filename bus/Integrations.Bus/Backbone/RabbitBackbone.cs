@@ -28,7 +28,11 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private IConnection? _connection;
     private IChannel[] _callers = [];
-    private IChannel? _confirmed;
+    private volatile IChannel? _confirmed;
+
+    // Confirmed, and room for many confirms outstanding: durable messages sent side by side are confirmed in batches.
+    private static CreateChannelOptions DurableChannel => new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
+        outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(1024));
     private long _next;
     private readonly SemaphoreSlim _lostSignal = new(0);
     private volatile bool _stopped;
@@ -83,7 +87,7 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
                 callers[i] = channel;
             }
             var confirmed = await connection.CreateChannelAsync(
-                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation).ConfigureAwait(false);
+                DurableChannel, cancellation).ConfigureAwait(false);
             await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
             try
             {
@@ -198,18 +202,23 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
+    // Publishes run side by side on the channel (the broker confirms them in batches); only opening it is one at a time.
     private async Task PublishOnceAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
     {
-        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
-        try
+        var channel = _confirmed;
+        if (channel is not { IsOpen: true })
         {
-            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
-            await channel.BasicPublishAsync("", queue, mandatory: true, properties, body, cancellation).ConfigureAwait(false);
+            await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                _confirmedGate.Release();
+            }
         }
-        finally
-        {
-            _confirmedGate.Release();
-        }
+        await channel.BasicPublishAsync("", queue, mandatory: true, properties, body, cancellation).ConfigureAwait(false);
     }
 
     // A channel-level error (say, a queue declared elsewhere with other arguments) closes the channel for good:
@@ -220,7 +229,7 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         var connection = Connection;
         _log.Warning("The channel for durable messages was closed ({Reason}); opening a new one", _confirmed?.CloseReason?.ReplyText);
         _confirmed = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellation).ConfigureAwait(false);
+            DurableChannel, cancellation).ConfigureAwait(false);
         return _confirmed;
     }
 

@@ -30,6 +30,13 @@ public static class Wire
     public const string RoutingKey = "esb-routing-key";
     /// <summary>The topic a pub/sub message was published to.</summary>
     public const string Topic = "esb-topic";
+    /// <summary>
+    /// On a message moved into the backbone from a channel's broker: the properties services see, as the source broker
+    /// gave them (JSON), so the worker that runs it sees what the channel received.
+    /// </summary>
+    public const string HeldProperties = "esb-held-properties";
+    /// <summary>On a message moved into the backbone: whether its source broker had given it before.</summary>
+    public const string HeldRedelivered = "esb-held-redelivered";
 
     private const string Service = "esb-service", Channel = "esb-channel", Caller = "esb-caller",
         Deadline = "esb-deadline", Headers = "esb-headers",
@@ -73,6 +80,41 @@ public static class Wire
         headers[Attempts] = letter.Attempts;
         headers[FailedAt] = letter.FailedAt.ToString("O", CultureInfo.InvariantCulture);
         return headers;
+    }
+
+    /// <summary>
+    /// The copy of a message given up on, for its dead-letter queue: what it carried (but the headers of its stay in
+    /// the backbone), the routing key it came with, and why, when and by what it was given up.
+    /// </summary>
+    public static BasicProperties DeadLetterCopy(IReadOnlyBasicProperties original, string routingKey, Consuming.DeadLetter letter)
+    {
+        var headers = DeadLetterHeaders(original.Headers?.Where(h => h.Key is not (HeldProperties or HeldRedelivered)), letter);
+        headers[RoutingKey] = routingKey;
+        return new BasicProperties
+        {
+            ContentType = original.ContentType,
+            MessageId = original.MessageId,
+            CorrelationId = original.CorrelationId,
+            DeliveryMode = DeliveryModes.Persistent,
+            Headers = headers,
+        };
+    }
+
+    /// <summary>
+    /// How a message a channel received from another broker is held by the backbone until a worker ran it: its own
+    /// properties (<paramref name="original"/>, when it came over AMQP 0-9-1), persistent, with its cid and what
+    /// services see of it (<paramref name="message"/>'s properties) in headers.
+    /// </summary>
+    public static BasicProperties Held(IReadOnlyBasicProperties? original, Consuming.IInbound message, string cid)
+    {
+        var properties = original is null ? new BasicProperties { MessageId = message.MessageId, ReplyTo = message.ReplyTo } : new BasicProperties(original);
+        var headers = original?.Headers is { } h ? new Dictionary<string, object?>(h, StringComparer.Ordinal) : new Dictionary<string, object?>(3, StringComparer.Ordinal);
+        headers[Cid] = cid;
+        headers[HeldProperties] = JsonSerializer.Serialize(message.Properties);
+        headers[HeldRedelivered] = message.Redelivered;
+        properties.Headers = headers;
+        properties.DeliveryMode = DeliveryModes.Persistent;
+        return properties;
     }
 
     /// <summary>A header's text, whatever the client made of it (RabbitMQ.Client gives strings as bytes).</summary>

@@ -57,17 +57,7 @@ public sealed class AmqpInbound : IInbound
     /// <inheritdoc />
     public async Task DeadLetterAsync(DeadLetter letter, CancellationToken cancellation)
     {
-        var original = Delivery.BasicProperties;
-        var headers = Wire.DeadLetterHeaders(original.Headers, letter);
-        headers[Wire.RoutingKey] = Delivery.RoutingKey;
-        var moved = new BasicProperties
-        {
-            ContentType = original.ContentType,
-            MessageId = original.MessageId,
-            CorrelationId = original.CorrelationId,
-            DeliveryMode = DeliveryModes.Persistent,
-            Headers = headers,
-        };
+        var moved = Wire.DeadLetterCopy(Delivery.BasicProperties, Delivery.RoutingKey, letter);
         var queue = _queue.DeadLetterQueue ?? throw new InvalidOperationException($"{_queue.Queue} has no dead-letter queue");
         // Confirmed by the broker before the original is acknowledged: nothing is lost between the two.
         if (_queue.PublishDurable is { } publish) await publish(queue, moved, Delivery.Body, cancellation).ConfigureAwait(false);

@@ -56,6 +56,34 @@ public static class DeliveryPolicy
     }
 
     /// <summary>
+    /// Hands <paramref name="message"/> over to the backbone (<paramref name="hold"/>: published there, persistent, and
+    /// confirmed), then completes it at its source; one the backbone did not take is given back to its source after a
+    /// short wait (<paramref name="refused"/> says why), to come again. Never completed before the backbone holds it.
+    /// </summary>
+    public static async Task HandOverAsync(IInbound message, Func<Task> hold, Action<Exception> refused, CancellationToken stopping)
+    {
+        try
+        {
+            await hold().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            refused(e);
+            try
+            {
+                await Task.Delay(FirstWait, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The node is stopping: give it back now.
+            }
+            await message.DeferAsync().ConfigureAwait(false);
+            return;
+        }
+        await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Runs <paramref name="attempt"/> for <paramref name="message"/> under the policy, then settles the message: a
     /// success is answered (to its reply-to, if it has one) and completed; a failure while the node stops is given back
     /// for another consumer; any other failure is dead-lettered with the reason, under <paramref name="endpoint"/>'s name.

@@ -55,3 +55,30 @@ public static class AmqpLoad
         return 0;
     }
 }
+
+/// <summary>The AMQP 1.0 baseline: a plain AMQPNetLite receiver that only accepts.</summary>
+public static class MqLoad
+{
+    /// <summary>Receives <paramref name="count"/> messages of <paramref name="address"/> with link credit <paramref name="credit"/>, accepting each, and prints messages per second.</summary>
+    public static async Task<int> DrainAsync(string broker, string address, int count, int credit)
+    {
+        var uri = new Uri(broker);
+        var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
+        var password = Uri.UnescapeDataString(uri.UserInfo.Split(':').ElementAtOrDefault(1) ?? "");
+        var connection = await Amqp.Connection.Factory.CreateAsync(new Amqp.Address(uri.Host, uri.Port, user, password, "/", "amqp"));
+        var session = new Amqp.Session(connection);
+        var done = new TaskCompletionSource();
+        var seen = 0;
+        var clock = Stopwatch.StartNew();
+        var receiver = new Amqp.ReceiverLink(session, "bench-drain", address);
+        receiver.Start(credit, (link, message) =>
+        {
+            link.Accept(message);
+            if (Interlocked.Increment(ref seen) == count) done.TrySetResult();
+        });
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        Console.WriteLine($"drained {count} in {clock.Elapsed.TotalSeconds:0.000} s: {count / clock.Elapsed.TotalSeconds:0} msg/s");
+        await connection.CloseAsync();
+        return 0;
+    }
+}
