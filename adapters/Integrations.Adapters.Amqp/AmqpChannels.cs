@@ -157,7 +157,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
             Input = Wire.AsInput(message.Body),
             Channel = definition.Name,
             Caller = "queue:" + definition.Queue,
-            Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),
+            Properties = message.Properties, // made for this message alone
         };
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries,
             () => _runtime.RunHereAsync(call, Stopping),

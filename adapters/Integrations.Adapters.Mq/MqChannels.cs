@@ -128,7 +128,7 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
         var call = new InvokeService
         {
             Service = definition.Service, Cid = cid, Input = Wire.AsInput(message.Body), Channel = definition.Name, Caller = "mq:" + definition.Address,
-            Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),
+            Properties = message.Properties, // made for this message alone
         };
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries, () => _runtime.RunHereAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_mq {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",

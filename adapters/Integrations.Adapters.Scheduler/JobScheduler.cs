@@ -57,8 +57,9 @@ public sealed class JobScheduler(ISchedulerFactory factory, NodeOptions options,
                 store.UsePostgres(options.Postgres);
                 store.UseClustering(c =>
                 {
-                    c.CheckinInterval = TimeSpan.FromSeconds(5);
-                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                    // A node silent for the takeover time has its jobs taken over by another.
+                    c.CheckinInterval = options.SchedulerTakeover / 3;
+                    c.CheckinMisfireThreshold = options.SchedulerTakeover;
                 });
                 store.ConfigureStore(s =>
                 {

@@ -72,6 +72,12 @@ public sealed class NodeOptions
     /// </summary>
     public string QueueType { get; set; } = "classic";
 
+    /// <summary>
+    /// How long a scheduler node that stopped checking in keeps its jobs before another node takes them over (it
+    /// checks in every third of this): shorter fails over sooner, at a write to PostgreSQL per check-in.
+    /// </summary>
+    public TimeSpan SchedulerTakeover { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How many calls one service's queue hands a node at a time.</summary>
     public int ServicePrefetch { get; set; } = 64;
 
@@ -84,6 +90,8 @@ public sealed class NodeOptions
         Check(BrokerAddresses.Invalid(RabbitMq) is null,
             $"--rabbitmq: '{ServerAddress.RabbitMq(BrokerAddresses.Invalid(RabbitMq) ?? RabbitMq)}' is not an amqp:// or amqps:// address (a cluster's nodes: several, comma-separated)");
         Check(QueueType is "classic" or "quorum", $"--queue-type: '{QueueType}' is not a queue type; use classic or quorum");
+        Check(SchedulerTakeover >= TimeSpan.FromSeconds(3) && SchedulerTakeover <= TimeSpan.FromMinutes(10),
+            $"--scheduler-takeover: {SchedulerTakeover.TotalSeconds:0.###} s is out of range; give 3 to 600 seconds");
         Check(!string.IsNullOrWhiteSpace(Postgres), "--postgres: a connection string is required");
         Check(Uri.TryCreate(ChannelsUrl, UriKind.Absolute, out var c) && c.Scheme is "http" or "https",
             $"--channels-url: '{ChannelsUrl}' is not an http:// address");

@@ -87,6 +87,12 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Env.Or("ESB_QUEUE_TYPE", defaults.QueueType),
         };
 
+        var takeover = new Option<double>("--scheduler-takeover")
+        {
+            Description = "Seconds a scheduler node may stop checking in before another node takes its jobs over (it checks in every third of it); 3 to 600 (env ESB_SCHEDULER_TAKEOVER).",
+            DefaultValueFactory = _ => double.TryParse(Env.Get("ESB_SCHEDULER_TAKEOVER"), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : defaults.SchedulerTakeover.TotalSeconds,
+        };
+
         var demo = new Option<bool>("--demo")
         {
             Description = "Also serve the tutorial's demo CRM and Billing systems on the channel port, under /tutorial/api/ (env ESB_DEMO=true).",
@@ -102,7 +108,7 @@ internal static class ServeCommand
             every node of a cluster needs the same key.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, queueType, demo,
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, queueType, takeover, demo,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -127,6 +133,7 @@ internal static class ServeCommand
                     ImportFile = parse.GetValue(import),
                     Demo = parse.GetValue(demo),
                     QueueType = parse.GetValue(queueType)!,
+                    SchedulerTakeover = TimeSpan.FromSeconds(parse.GetValue(takeover)),
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                     // From the environment only: a key on the command line would show in the process list.
                     SecretKey = Env.Get("ESB_SECRET_KEY"),

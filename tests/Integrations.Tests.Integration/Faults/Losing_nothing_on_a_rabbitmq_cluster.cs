@@ -17,9 +17,11 @@ public sealed class Losing_nothing_on_a_rabbitmq_cluster(Servers servers)
     public async Task Quorum_queues_keep_every_message_when_the_broker_node_in_use_is_killed()
     {
         var run = new FaultRun("AMQP channel, 3-node RabbitMQ cluster, quorum queues");
-        await using var first = await PrivateBroker.StartAsync();
-        await using var second = await PrivateBroker.StartAsync();
-        await using var third = await PrivateBroker.StartAsync();
+        // Started side by side, then clustered one after the other.
+        var started = await PrivateBroker.StartSeveralAsync(3);
+        await using var first = started[0];
+        await using var second = started[1];
+        await using var third = started[2];
         await second.JoinAsync(first);
         await third.JoinAsync(first);
         PrivateBroker[] brokers = [first, second, third];

@@ -89,6 +89,24 @@ public sealed class PrivateBroker : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>Starts <paramref name="count"/> brokers side by side; should one not start, the others are stopped.</summary>
+    public static async Task<PrivateBroker[]> StartSeveralAsync(int count)
+    {
+        var starting = Enumerable.Range(0, count).Select(_ => StartAsync()).ToList();
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var one in starting.Where(s => s.IsCompletedSuccessfully)) await (await one).DisposeAsync();
+            throw;
+        }
+        var brokers = new PrivateBroker[count];
+        for (var i = 0; i < count; i++) brokers[i] = await starting[i];
+        return brokers;
+    }
+
     /// <summary>Starts the broker (again, after a stop or a kill) and waits until it takes connections.</summary>
     public async Task StartAgainAsync()
     {

@@ -57,6 +57,7 @@ public sealed class TestNode : IAsyncDisposable
             LogDirectory = Path.Combine(folder, "logs"),
             DataDirectory = Path.Combine(folder, ".esb"),
             PickupDirectory = Path.Combine(folder, "pickup"),
+            SchedulerTakeover = TimeSpan.FromSeconds(3),
         };
         options.ServiceAssemblies.Add(typeof(TestNode).Assembly);
         configure?.Invoke(options);

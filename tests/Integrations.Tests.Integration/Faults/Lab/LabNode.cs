@@ -48,6 +48,8 @@ public sealed class LabNode : IAsyncDisposable
             ["ESB_ADMIN_PASSWORD"] = TestNode.AdminPassword,
             ["ESB_SECRET_KEY"] = servers.SecretKey,
             ["ESB_QUIET"] = "true",
+            // A killed scheduler node's jobs are taken over within seconds, not the default 15.
+            ["ESB_SCHEDULER_TAKEOVER"] = "3",
         };
         if (roles is not null) variables["ESB_ROLES"] = roles;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
