@@ -6,7 +6,6 @@ using Integrations.Bus.Consuming;
 using Integrations.Bus.Node;
 using Integrations.Config;
 using Integrations.Messages;
-using RabbitMQ.Client;
 using Serilog;
 
 namespace Integrations.Adapters.Amqp;
