@@ -72,7 +72,7 @@ wait_compiler_gone; settle 10
 all=$(rss_mib "$node_pid")
 read -r b50 b90 b99 berr <<<"$(paced "$channels/scale?name=x" "$rate" "$seconds")"
 [ "$aerr" = 0 ] && [ "$berr" = 0 ] || { say "errors at the paced rate: $aerr with one service, $berr with $services"; exit 1; }
-q() { sort -n "$work/deploys" | awk -v p="$1" '{ a[NR] = $1 } END { print a[int(NR * p / 100 + 0.5) > 0 ? int(NR * p / 100 + 0.5) : 1] }'; }
+q() { sort -n "$work/deploys" | awk -v p="$1" '{ a[NR] = $1 } END { i = int(NR * p / 100 + 0.5); if (i < 1) i = 1; print a[i] }'; }
 
 machine
 echo "node: ready ${node_ready_s} s after start (target at most 3 s); idle ${idle} MiB (target at most 150)"
