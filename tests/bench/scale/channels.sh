@@ -23,7 +23,7 @@ api POST /admin/channels/rest '{"name":"Scale 0001","service":"demo.hello","url_
 until curl -sf "$channels/scale/0001/hello?name=x" >/dev/null; do sleep 0.1; done
 settle 3
 before=$(rss_mib "$node_pid")
-paced "$channels/scale/0001/hello?name=x" "$rate" 2 >/dev/null   # warm-up
+paced "$channels/scale/0001/hello?name=x" "$rate" 5 >/dev/null   # warm-up
 read -r a50 a90 a99 aerr <<<"$(paced "$channels/scale/0001/hello?name=x" "$rate" "$seconds")"
 say "one channel: paced ${rate}/s p50 ${a50} p90 ${a90} p99 ${a99} ms"
 

@@ -52,7 +52,7 @@ until curl -sf "$channels/scale?name=x" >/dev/null; do sleep 0.1; done
 wait_compiler_gone; settle 5
 one=$(rss_mib "$node_pid")
 say "one service: ${one} MiB (first deployment ${first_deploy} s, compiler started for it)"
-paced "$channels/scale?name=x" "$rate" 2 >/dev/null   # warm-up
+paced "$channels/scale?name=x" "$rate" 5 >/dev/null   # warm-up
 read -r a50 a90 a99 aerr <<<"$(paced "$channels/scale?name=x" "$rate" "$seconds")"
 say "one service: paced ${rate}/s p50 ${a50} p90 ${a90} p99 ${a99} ms, ${aerr} errors"
 
