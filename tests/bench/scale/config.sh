@@ -64,20 +64,8 @@ awk -v s="$security_n" -v o="$outgoing_n" -v c="$channels_n" 'BEGIN {
 first=$(printf 'scale-c-%05d' 1) last=$(printf 'scale-c-%05d' "$channels_n")
 key=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-# own_node_start [SCHEMA] — node_start, refused while another node holds the ports (node_start would take its
-# answers for this one's, and the admin API calls would go to it)
-own_node_start() {
-  if curl -s -o /dev/null --max-time 2 "$channels/esb/ping" || curl -s -o /dev/null --max-time 2 "$admin/"; then
-    say "config.sh: something already answers on $channels or $admin (another scale script's node?); not starting"; exit 1
-  fi
-  node_start "$@"
-  if command -v ss >/dev/null && ! ss -ltnpH "sport = :${channels##*:}" | grep -q "pid=$node_pid,"; then
-    say "config.sh: what answers on $channels is not the node started here"; exit 1
-  fi
-}
-
 scale_build
-own_node_start
+node_start
 first_schema=$schema empty_ready=$node_ready_s
 say "empty node ready in ${empty_ready} s"
 settle 5
@@ -95,7 +83,7 @@ export_s=$took
 say "exported in ${export_s} s, $(kib "$work/export.json") KiB"
 node_stop
 
-own_node_start
+node_start
 say "new node on a fresh schema ready in ${node_ready_s} s"
 timed POST /admin/environment "$work/reimport.json" "$work/export.json"
 reimport_s=$took
@@ -104,7 +92,7 @@ say "re-imported the export in ${reimport_s} s"
 api POST "/admin/security/scale-s-00001/secret" "{\"secret\":\"$key\"}" >/dev/null
 node_stop
 
-own_node_start "$schema"
+node_start "$schema"
 say "restarted with $objects objects: ready in ${node_ready_s} s"
 settle 5
 full_rss=$(rss_mib "$node_pid")

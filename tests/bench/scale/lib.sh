@@ -20,6 +20,10 @@ node_start() {
   schema=${1:-"bench_scale_$(date +%s%N)"}
   [ -f "$work/secret" ] || head -c 32 /dev/urandom | base64 > "$work/secret"
   local t0 t1
+  # Another node on these ports would answer for this one, and take its admin calls.
+  if curl -s -o /dev/null --max-time 2 "$channels/esb/ping" || curl -s -o /dev/null --max-time 2 "$admin/"; then
+    say "something already answers on $channels or $admin (another scale script's node?); not starting"; exit 1
+  fi
   t0=$(date +%s.%N)
   ESB_ADMIN_PASSWORD=bench ESB_SCHEMA=$schema ESB_CHANNELS_URL=$channels ESB_ADMIN_URL=$admin ESB_NODE_NAME=scale-bench \
     ESB_LOG_DIR=$work/logs ESB_DATA_DIR=$work/esb ESB_QUIET=true ESB_SECRET_KEY=$(cat "$work/secret") ${node_env:-} \
@@ -31,6 +35,9 @@ node_start() {
     sleep 0.05
   done
   t1=$(date +%s.%N)
+  if command -v ss >/dev/null && ! ss -ltnpH "sport = :${channels##*:}" | grep -q "pid=$node_pid,"; then
+    say "what answers on $channels is not the node started here"; exit 1
+  fi
   node_ready_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 }
 node_stop() {
@@ -43,7 +50,9 @@ drop_schema() {
   [ -n "$schema" ] && command -v psql >/dev/null &&
     PGPASSWORD=esb psql -q -h 127.0.0.1 -p 55432 -U esb -d esb -c "drop schema if exists $schema cascade" 2>/dev/null || true
 }
-scale_cleanup() { node_stop; drop_schema; rm -rf "$work"; }
+# every node leaves its scheduler's queue of runs on the broker
+drop_runs_queue() { curl -s -u guest:guest -X DELETE "http://127.0.0.1:15672/api/queues/%2F/esb.scheduler.runs.${1:-$schema}" >/dev/null || true; }
+scale_cleanup() { node_stop; drop_schema; drop_runs_queue; rm -rf "$work"; }
 trap scale_cleanup EXIT
 # api METHOD PATH [JSON] — the admin API; the answer on stdout, a refusal ends the script
 api() {

@@ -50,21 +50,8 @@ drop_broker_objects() {
 }
 trap 'stop_crowd; scale_cleanup; drop_broker_objects' EXIT
 
-# own_node_start — node_start on a schema of its own, refused while another node holds the ports (node_start
-# would take its answers for this one's, and the admin API calls would go to it)
-own_node_start() {
-  if curl -s -o /dev/null --max-time 2 "$channels/esb/ping" || curl -s -o /dev/null --max-time 2 "$admin/"; then
-    say "websockets.sh: something already answers on $channels or $admin (another scale script's node?); not starting"; exit 1
-  fi
-  # shellcheck disable=SC2119   # a schema of its own
-  node_start
-  if command -v ss >/dev/null && ! ss -ltnpH "sport = :${channels##*:}" | grep -q "pid=$node_pid,"; then
-    say "websockets.sh: what answers on $channels is not the node started here"; exit 1
-  fi
-}
-
 scale_build
-own_node_start
+node_start
 say "node ready in ${node_ready_s} s"
 api POST /admin/security '{"name":"scale-ws","type":"apikey"}' >/dev/null
 api POST /admin/security/scale-ws/secret "{\"secret\":\"$key\"}" >/dev/null
