@@ -74,6 +74,7 @@ public sealed class ConfigStore(IDocumentStore store, Backbone.RabbitBackbone ba
     /// </summary>
     public async Task ApplyBatchAsync(IReadOnlyList<IConfigObject> puts, IReadOnlyList<(string Kind, string Name)> deletes, CancellationToken cancellation)
     {
+        using var batch = view.Batch(); // what rebuilds from a whole kind does so once, when the batch is applied
         await using (var session = store.LightweightSession())
         {
             foreach (var value in puts) kinds.Of(value.GetType()).Store(session, value);

@@ -34,6 +34,57 @@ public sealed class ConfigView
         return new Unwatch(() => Changed -= OnChanged);
     }
 
+    /// <summary>
+    /// For what rebuilds from a whole kind rather than per object: <paramref name="settled"/> runs after a change of
+    /// one of <paramref name="kinds"/> — once at the end of a <see cref="Batch"/> however many it held — on the
+    /// thread that changed the view, until the returned handle is disposed.
+    /// </summary>
+    public IDisposable WatchSettled(IReadOnlyCollection<string> kinds, Action settled)
+    {
+        void OnSettled(IReadOnlySet<string> changed)
+        {
+            if (changed.Overlaps(kinds)) settled();
+        }
+        Settled += OnSettled;
+        return new Unwatch(() => Settled -= OnSettled);
+    }
+
+    private event Action<IReadOnlySet<string>>? Settled;
+
+    // The batch the current flow of work is in, if any: changes made elsewhere meanwhile settle at once.
+    private static readonly AsyncLocal<ChangeBatch?> Current = new();
+
+    /// <summary>
+    /// Changes made by the caller until the handle is disposed settle together (<see cref="WatchSettled"/>); each
+    /// still raises its own <see cref="Watch(IReadOnlyCollection{string}, Action{string, string})"/>.
+    /// </summary>
+    public IDisposable Batch()
+    {
+        var batch = new ChangeBatch(this, Current.Value);
+        Current.Value = batch;
+        return batch;
+    }
+
+    private sealed class ChangeBatch(ConfigView view, ChangeBatch? outer) : IDisposable
+    {
+        public ConfigView View => view;
+        public HashSet<string> Kinds { get; } = new(StringComparer.Ordinal);
+
+        public void Dispose()
+        {
+            Current.Value = outer;
+            if (Kinds.Count > 0) view.Settle(Kinds);
+        }
+    }
+
+    private void Settle(string kind)
+    {
+        if (Current.Value is { } batch && batch.View == this) batch.Kinds.Add(kind);
+        else Settle(new HashSet<string>(StringComparer.Ordinal) { kind });
+    }
+
+    private void Settle(IReadOnlySet<string> kinds) => Settled?.Invoke(kinds);
+
     /// <summary><see cref="Watch(IReadOnlyCollection{string}, Action{string, string})"/> for the kinds of <paramref name="types"/>.</summary>
     public IDisposable Watch(Type[] types, Action<string, string> changed) => Watch([.. types.Select(ConfigKinds.NameOf)], changed);
 
@@ -82,6 +133,7 @@ public sealed class ConfigView
         objects[value.Name] = value;
         Interlocked.Increment(ref _version);
         Changed?.Invoke(kind, value.Name, value);
+        Settle(kind);
     }
 
     /// <summary>Whether two objects say the same, field by field (records holding lists are never Equals).</summary>
@@ -95,6 +147,7 @@ public sealed class ConfigView
         {
             Interlocked.Increment(ref _version);
             Changed?.Invoke(kind, name, null);
+            Settle(kind);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class ChannelPortEndpoints : EndpointDataSource
         _sources = [.. sources];
         _log = log.ForContext("SourceContext", "channel-port");
         var kinds = _sources.Select(s => s.Kind).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        if (kinds.Count > 0) view.Watch(kinds, (_, _) => Refresh());
+        if (kinds.Count > 0) view.WatchSettled(kinds, Refresh); // an import's channels rebuild the table once
     }
 
     /// <inheritdoc />

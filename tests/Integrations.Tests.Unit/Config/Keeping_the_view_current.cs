@@ -31,4 +31,29 @@ public sealed class Keeping_the_view_current
         Assert.True(view.Version > version);
         Assert.Equal("/d", view.Find<ChannelRest>("c")!.UrlPath);
     }
+
+    [Fact]
+    public void A_batch_settles_once_and_a_change_outside_it_at_once()
+    {
+        var view = new ConfigView();
+        var settled = 0;
+        var changed = 0;
+        using var _ = view.WatchSettled(["channel_rest"], () => settled++);
+        using var __ = view.Watch(["channel_rest"], (_, _) => changed++);
+
+        using (view.Batch())
+        {
+            for (var i = 0; i < 3; i++) view.Put("channel_rest", new ChannelRest { Name = $"c{i}", Service = "s", UrlPath = $"/c{i}" });
+            view.Remove("channel_rest", "c0");
+            view.Put("outgoing_rest", new OutgoingRest { Name = "o", Address = "http://127.0.0.1:9" });
+            Assert.Equal(0, settled);
+        }
+        Assert.Equal(1, settled);
+        Assert.Equal(4, changed); // every object is still heard of
+
+        view.Put("channel_rest", new ChannelRest { Name = "c9", Service = "s", UrlPath = "/c9" });
+        Assert.Equal(2, settled);
+        view.Put("outgoing_rest", new OutgoingRest { Name = "p", Address = "http://127.0.0.1:9" });
+        Assert.Equal(2, settled);
+    }
 }
