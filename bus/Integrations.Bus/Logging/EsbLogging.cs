@@ -10,8 +10,8 @@ namespace Integrations.Bus.Logging;
 /// </summary>
 public static class EsbLogging
 {
-    /// <summary>The line layout: time, level, source, cid, message; an exception stays on the same line.</summary>
-    public const string Template =
+    /// <summary>The console's line layout (the file's, written by <see cref="LineFormatter"/>, is the same).</summary>
+    private const string ConsoleTemplate =
         "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} [{Source}] {CidPrefix}{Message:lj}{ExceptionLine}{NewLine}";
 
     /// <summary>Makes the node's logger.</summary>
@@ -27,16 +27,14 @@ public static class EsbLogging
             // Quartz says a dozen things at every start; the scheduler's own lines say what matters.
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .Enrich.WithProperty("Node", options.NodeName)
-            .Enrich.With<LineEnricher>();
+            .Enrich.WithProperty("Node", options.NodeName);
         var sinks = new List<ILogEventSink>();
         if (options.LogToConsole)
-            sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose()
-                .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger());
+            sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose().Enrich.With<ConsoleEnricher>()
+                .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger());
         if (options.LogDirectory is { } directory)
             sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose()
-                .WriteTo.File(Path.Combine(directory, "server.log"), outputTemplate: Template,
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                .WriteTo.File(new LineFormatter(), Path.Combine(directory, "server.log"),
                     buffered: true, flushToDiskInterval: FlushInterval, shared: false,
                     fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
                 .CreateLogger());
@@ -56,33 +54,17 @@ public static class EsbLogging
     public static Task WrittenAsync(ILogger log, CancellationToken cancellation) =>
         Writers.TryGetValue(log, out var background) ? background.SettleAsync(FlushInterval, cancellation) : Task.CompletedTask;
 
-    /// <summary>Fills the template's derived properties: the source, the cid prefix and the one-line exception.</summary>
-    private sealed class LineEnricher : ILogEventEnricher
+    /// <summary>Fills the console template's derived properties: the source, the cid prefix and the one-line exception.</summary>
+    private sealed class ConsoleEnricher : ILogEventEnricher
     {
         public void Enrich(LogEvent e, ILogEventPropertyFactory factory)
         {
-            e.AddPropertyIfAbsent(factory.CreateProperty("Source", SourceOf(e)));
-
-            // A line whose message names the cid itself ("REST cha → cid=…") gets no prefix.
-            var cid = e.Properties.TryGetValue("Cid", out var value) && value is ScalarValue { Value: string s } ? s : null;
+            e.AddPropertyIfAbsent(new LogEventProperty("Source", new ScalarValue(LineFormatter.SourceOf(e))));
+            var cid = LineFormatter.CidOf(e);
             var prefix = cid is null || e.MessageTemplate.Text.Contains("{Cid}", StringComparison.Ordinal) ? "" : $"cid={cid} ";
             e.AddPropertyIfAbsent(new LogEventProperty("CidPrefix", new ScalarValue(prefix)));
-
             if (e.Exception is { } exception)
-                e.AddOrUpdateProperty(new LogEventProperty("ExceptionLine", new ScalarValue(" | " + OneLine(exception))));
+                e.AddOrUpdateProperty(new LogEventProperty("ExceptionLine", new ScalarValue(" | " + LineFormatter.OneLine(exception))));
         }
-
-        // "backbone", "admin", "channel", or the service's name for a service's own lines.
-        private static string SourceOf(LogEvent e)
-        {
-            if (e.Properties.TryGetValue("SourceContext", out var context) && context is ScalarValue { Value: string source })
-                return source.StartsWith("Microsoft.", StringComparison.Ordinal) || source.StartsWith("MassTransit", StringComparison.Ordinal)
-                    ? source[(source.LastIndexOf('.') + 1)..]
-                    : source;
-            return "esb";
-        }
-
-        private static string OneLine(Exception exception) =>
-            exception.ToString().Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ⏎ ", StringComparison.Ordinal);
     }
 }
