@@ -13,6 +13,7 @@ using Integrations.Bus.Node;
 using Integrations.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -82,6 +83,9 @@ public static class EsbNode
         {
             // Here, not first: requests on the channel port never go through the admin port's routing.
             app.UseRouting();
+            // For probes: no login.
+            app.MapGet(NodeHealth.LivePath, (HttpContext http) => NodeHealth.AnswerAsync(http, ready: false, Cid.New()));
+            app.MapGet(NodeHealth.ReadyPath, (HttpContext http) => NodeHealth.AnswerAsync(http, ready: true, Cid.New()));
             app.MapAdminApi();
             app.MapDashboard();
             // Build the routing table (the dashboard's pages are discovered then) while the node starts, not on the first request.

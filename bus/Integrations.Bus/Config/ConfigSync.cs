@@ -12,6 +12,10 @@ namespace Integrations.Bus.Config;
 public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigView view, Backbone.Broadcasts broadcasts, NodeOptions options, ILogger log) : BackgroundService
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "config");
+    private long _lastRead;
+
+    /// <summary>When the whole configuration was last read from the store (UTC); null before the first time.</summary>
+    public DateTime? LastRead => Interlocked.Read(ref _lastRead) is var ticks and > 0 ? new DateTime(ticks, DateTimeKind.Utc) : null;
 
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -47,6 +51,7 @@ public sealed class ConfigSync(IDocumentStore store, ConfigKinds kinds, ConfigVi
         await using (var session = store.QuerySession())
             foreach (var kind in kinds.All)
                 snapshot.Add((kind.Name, await kind.LoadAllAsync(session, cancellation).ConfigureAwait(false)));
+        Interlocked.Exchange(ref _lastRead, DateTime.UtcNow.Ticks);
         if (view.Version != version) return;
         foreach (var (kind, objects) in snapshot) view.ReplaceAll(kind, objects);
     }

@@ -16,6 +16,9 @@ public sealed class ConfigView
     /// <summary>Grows with every change, so a cache built from the view knows when to rebuild.</summary>
     public long Version => Interlocked.Read(ref _version);
 
+    /// <summary>How many objects the view holds, of every kind.</summary>
+    public int Count => _kinds.Values.Sum(objects => objects.Count);
+
     /// <summary>Raised after an object changed here: kind, name, and the object (null when deleted).</summary>
     public event Action<string, string, IConfigObject?>? Changed;
 

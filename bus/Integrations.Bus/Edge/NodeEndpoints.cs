@@ -6,8 +6,8 @@ namespace Integrations.Bus.Edge;
 
 /// <summary>
 /// The node's own endpoints on the channel port: <c>GET /esb/ping</c> (alive: it answers), <c>GET /esb/ready</c>
-/// (ready: connected to the message bus, else 503 until it is again), and those registered (the tutorial's demo
-/// systems).
+/// (ready: connected to the message bus, else 503 until it is again), the health checks' <c>/health/live</c> and
+/// <c>/health/ready</c> (<see cref="NodeHealth"/>), and those registered (the tutorial's demo systems).
 /// </summary>
 public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone backbone, IEnumerable<NodeEndpoint> endpoints) : IChannelRoutes
 {
@@ -17,7 +17,8 @@ public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone back
     private readonly IReadOnlyList<NodeEndpoint> _endpoints = [.. endpoints];
 
     /// <summary>Every path the node serves itself.</summary>
-    public IReadOnlySet<string> Paths { get; } = endpoints.Select(e => e.Path.ToLowerInvariant()).Append(Ping).Append(Ready).ToHashSet();
+    public IReadOnlySet<string> Paths { get; } = endpoints.Select(e => e.Path.ToLowerInvariant()).Append(Ping).Append(Ready)
+        .Append(NodeHealth.LivePath).Append(NodeHealth.ReadyPath).ToHashSet();
 
     /// <inheritdoc />
     public string? Kind => null;
@@ -27,6 +28,8 @@ public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone back
     {
         yield return new ChannelRoute(Ping, "the node", PingAsync);
         yield return new ChannelRoute(Ready, "the node", ReadyAsync);
+        yield return new ChannelRoute(NodeHealth.LivePath, "the node", (http, cid) => HealthAsync(http, cid, ready: false));
+        yield return new ChannelRoute(NodeHealth.ReadyPath, "the node", (http, cid) => HealthAsync(http, cid, ready: true));
         foreach (var path in _endpoints.GroupBy(e => e.Path, StringComparer.OrdinalIgnoreCase))
         {
             var byMethod = path.ToDictionary(e => e.Method, StringComparer.OrdinalIgnoreCase);
@@ -49,6 +52,11 @@ public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone back
             ? HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new ReadyAnswer(true, node.NodeName, "connected", cid), PingJson))
             : HttpAnswers.WriteErrorAsync(http, 503, $"{node.NodeName} is not ready: the message bus is not reachable right now; it connects again by itself", cid);
     }
+
+    private static Task HealthAsync(HttpContext http, string cid, bool ready) =>
+        HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            ? NodeHealth.AnswerAsync(http, ready, cid)
+            : NotAllowed(http, cid, "GET");
 
     private static Task NotAllowed(HttpContext http, string cid, string methods)
     {

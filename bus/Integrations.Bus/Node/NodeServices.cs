@@ -81,6 +81,7 @@ public static class NodeServices
         services.AddSingleton<ConfigRules>();
         services.AddSingleton<Config.Environment.EnvironmentImport>();
         services.AddSingleton<Config.Environment.EnvironmentExport>();
+        services.AddNodeHealth();
         services.AddSingleton<NodeEndpoints>();
         services.AddSingleton<IChannelRoutes>(sp => sp.GetRequiredService<NodeEndpoints>());
         services.AddSingleton<ChannelPortEndpoints>();
