@@ -26,6 +26,7 @@ public static class ServiceCompiler
         global using System.Text.Json;
         global using System.Threading;
         global using System.Threading.Tasks;
+        global using Microsoft.Extensions.Logging;
         global using Integrations;
         """;
 

@@ -35,7 +35,7 @@ public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient cli
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var context = new ServiceContext(request, log, this, cancellation);
+            var context = new ServiceContext(request, new Logging.SerilogServiceLog(log), this, cancellation);
             var output = await descriptor.Create().RunAsync(context).ConfigureAwait(false);
             return context.ResponseIfSet is { } response
                 ? new ServiceResult { Cid = request.Cid, Status = response.Status, Output = output, Headers = response.Headers.Count > 0 ? response.Headers : null }

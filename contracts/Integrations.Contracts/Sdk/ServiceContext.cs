@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Integrations.Messages;
-using Serilog;
 using Integrations.Runtime;
 
 namespace Integrations;
@@ -18,7 +17,7 @@ public sealed class ServiceContext
     private ServiceResponse? _response;
 
     /// <summary>Creates a context; the runtime does this for every call, <see cref="Testing.ServiceTestHarness"/> in a test.</summary>
-    internal ServiceContext(InvokeService request, ILogger log, IServiceRuntime runtime, CancellationToken cancellation = default)
+    internal ServiceContext(InvokeService request, ServiceLog log, IServiceRuntime runtime, CancellationToken cancellation = default)
     {
         _request = request;
         _runtime = runtime;
@@ -74,7 +73,7 @@ public sealed class ServiceContext
     public DateTimeOffset Deadline => _request.Deadline;
 
     /// <summary>A logger that stamps every line with this call's <c>cid=</c> and the service's name.</summary>
-    public ILogger Log { get; }
+    public ServiceLog Log { get; }
 
     /// <summary>Signalled when the node shuts down or the deadline passes.</summary>
     public CancellationToken Cancellation { get; }

@@ -1,14 +1,11 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Integrations.Messages;
 using Integrations.Runtime;
-using Serilog;
-using Serilog.Core;
-using Serilog.Events;
-using Serilog.Formatting.Display;
 
 namespace Integrations.Testing;
 
@@ -202,26 +199,66 @@ public sealed class ServiceTestHarness
         return document.RootElement.Clone();
     }
 
-    private ILogger Logger() => new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new Lines(_log)).CreateLogger();
+    private ServiceLog Logger() => new Lines(_log);
 
-    private sealed class Lines(ConcurrentQueue<string> lines) : ILogEventSink
+    // A line as the node writes its message ({Message:lj}): each hole filled in order, strings as they are.
+    private sealed class Lines(ConcurrentQueue<string> lines) : ServiceLog
     {
-        private static readonly MessageTemplateTextFormatter Text = new("{Message:lj}");
+        public override bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel != Microsoft.Extensions.Logging.LogLevel.None;
 
-        public void Emit(LogEvent logEvent)
+        protected override void Write(Microsoft.Extensions.Logging.LogLevel level, Exception? exception, string messageTemplate, object?[] values) =>
+            lines.Enqueue($"{Level(level)} {Render(messageTemplate, values)}");
+
+        private static string Render(string template, object?[] values)
         {
-            using var text = new StringWriter();
-            Text.Format(logEvent, text);
-            lines.Enqueue($"{Level(logEvent.Level)} {text}");
+            var text = new StringBuilder(template.Length + 16);
+            var next = 0;
+            for (var i = 0; i < template.Length; i++)
+            {
+                var c = template[i];
+                if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
+                {
+                    text.Append(c);
+                    i++;
+                    continue;
+                }
+                var end = c == '{' ? template.IndexOf('}', i) : -1;
+                if (end < 0 || next >= values.Length)
+                {
+                    text.Append(c);
+                    continue;
+                }
+                // {Name}, {@Name}, {Name:format}, {Name,alignment:format}
+                var hole = template.AsSpan(i + 1, end - i - 1);
+                var colon = hole.IndexOf(':');
+                var format = colon >= 0 ? hole[(colon + 1)..].ToString() : null;
+                var head = colon >= 0 ? hole[..colon] : hole;
+                var comma = head.IndexOf(',');
+                var value = Text(values[next++], format);
+                if (comma >= 0 && int.TryParse(head[(comma + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var width))
+                    value = width < 0 ? value.PadRight(-width) : value.PadLeft(width);
+                text.Append(value);
+                i = end;
+            }
+            return text.ToString();
         }
 
-        private static string Level(LogEventLevel level) => level switch
+        private static string Text(object? value, string? format) => value switch
         {
-            LogEventLevel.Verbose => "VRB",
-            LogEventLevel.Debug => "DBG",
-            LogEventLevel.Information => "INF",
-            LogEventLevel.Warning => "WRN",
-            LogEventLevel.Error => "ERR",
+            null => "null",
+            string s => s,
+            IFormattable f => f.ToString(format, CultureInfo.InvariantCulture),
+            System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(item => Text(item, null))) + "]",
+            _ => value.ToString() ?? "",
+        };
+
+        private static string Level(Microsoft.Extensions.Logging.LogLevel level) => level switch
+        {
+            Microsoft.Extensions.Logging.LogLevel.Trace => "VRB",
+            Microsoft.Extensions.Logging.LogLevel.Debug => "DBG",
+            Microsoft.Extensions.Logging.LogLevel.Information => "INF",
+            Microsoft.Extensions.Logging.LogLevel.Warning => "WRN",
+            Microsoft.Extensions.Logging.LogLevel.Error => "ERR",
             _ => "FTL",
         };
     }
