@@ -41,6 +41,10 @@ rm -rf "$ESB_TEST_ARTIFACTS"
 say "Building (Release)"
 dotnet build Integrations.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
+say "Packing the SDK, the templates and the esb tool (the tests write a service the way a team does, from them)"
+export ESB_TEST_PACKAGES=${ESB_TEST_PACKAGES:-$(mktemp -d)}
+dotnet pack Integrations.sln -c Release --no-build -nologo -v quiet -clp:ErrorsOnly -o "$ESB_TEST_PACKAGES"
+
 say "Testing"
 results=$(mktemp -d)
 status=0

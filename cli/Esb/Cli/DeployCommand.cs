@@ -8,13 +8,18 @@ internal static class DeployCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "C# source files with one or more services, or one compiled service assembly (.dll).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files")
+        {
+            Description = "C# source files with one or more services, or one compiled service assembly (.dll), or the folder of a project that builds one (its newest build is deployed).",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var admin = new AdminOptions();
         var command = new Command("deploy", """
             Deploy C# services to the running cluster: compiled on the node, stored as a new version, loaded by every
             node without a restart. A compile error deploys nothing and prints file:line:col: error CSxxxx: message.
-            Example:
+            Examples:
               esb deploy services/Integrations.Services/Tutorial/GetUserDetails.cs
+              esb deploy src/Acme.Orders            (a project made with dotnet new esb-service, built)
             """)
         {
             files,
@@ -23,8 +28,19 @@ internal static class DeployCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var sources = new JsonArray();
-            foreach (var path in parse.GetValue(files)!)
+            foreach (var given in parse.GetValue(files)!)
             {
+                var path = given;
+                if (Directory.Exists(given))
+                {
+                    if (BuiltAssembly(given, out var why) is not { } built)
+                    {
+                        Console.Error.WriteLine($"esb deploy: {given}: {why}");
+                        return 2;
+                    }
+                    Console.WriteLine($"deploying {built}");
+                    path = built;
+                }
                 if (!File.Exists(path))
                 {
                     Console.Error.WriteLine($"esb deploy: {path}: no such file");
@@ -51,6 +67,28 @@ internal static class DeployCommand
             return 0;
         });
         return command;
+    }
+
+    // A project's folder: the assembly its newest build made (bin/<configuration>/<framework>/<name>.dll).
+    private static string? BuiltAssembly(string folder, out string why)
+    {
+        var projects = Directory.GetFiles(folder, "*.csproj");
+        if (projects.Length != 1)
+        {
+            why = projects.Length == 0
+                ? "no project (.csproj) in this folder; give a project's folder, its built .dll, or C# source files"
+                : $"{projects.Length} projects in this folder; give the folder of one, or its built .dll";
+            return null;
+        }
+        var name = Path.GetFileNameWithoutExtension(projects[0]);
+        var bin = Path.Combine(folder, "bin");
+        var built = Directory.Exists(bin)
+            ? Directory.GetFiles(bin, name + ".dll", SearchOption.AllDirectories)
+                .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("ref"))
+                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            : null;
+        why = $"{name} is not built yet; build it first (dotnet build {folder}), then deploy again";
+        return built;
     }
 
     private static readonly Column[] DeploymentColumns =

@@ -16,6 +16,7 @@ internal static class EsbCommand
             LogsCommand.Create(),
             DeployCommand.Create(),
             VersionCommand.Create(),
+            CompletionCommand.Create(),
             ApiTestCommand.Create(),
         };
         foreach (var command in DeployCommand.Others()) root.Subcommands.Add(command);

@@ -6,6 +6,9 @@ namespace Integrations.Esb.Cli;
 
 internal static class ServeCommand
 {
+    // In the repository, its ./esb script; installed as a .NET tool, esb on the PATH.
+    private static string Esb => File.Exists(Path.Combine(Environment.CurrentDirectory, "esb")) ? "./esb" : "esb";
+
     public static Command Create()
     {
         var defaults = new NodeOptions();
@@ -198,7 +201,7 @@ internal static class ServeCommand
         if (options.Roles.HasFlag(NodeRoles.Edge))
             Console.WriteLine($"  channels:   {options.ChannelsUrl}   (try: curl {options.ChannelsUrl}/esb/ping)");
         if (options.Roles.HasFlag(NodeRoles.Dashboard))
-            Console.WriteLine($"  dashboard:  {options.AdminUrl}   (and the admin API; user admin; try: ./esb invoke demo.hello name=Mike)");
+            Console.WriteLine($"  dashboard:  {options.AdminUrl}   (and the admin API; user admin; try: {Esb} invoke demo.hello name=Mike)");
         if (options.Demo && options.Roles.HasFlag(NodeRoles.Edge))
             Console.WriteLine($"  demo:       {options.ChannelsUrl}/tutorial/api/get-user and /tutorial/api/balance/get   (the tutorial's CRM and Billing)");
         if (options.LogDirectory is not null)
