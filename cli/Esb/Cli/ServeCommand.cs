@@ -12,94 +12,96 @@ internal static class ServeCommand
     public static Command Create()
     {
         var defaults = new NodeOptions();
+        // appsettings.json, then ESB_* variables, then the options: read only when esb serve runs.
+        var file = new Lazy<NodeSettings>(NodeSettings.Load);
         var rabbit = new Option<string>("--rabbitmq")
         {
             Description = "The backbone broker (env ESB_RABBITMQ).",
-            DefaultValueFactory = _ => Env.Or("ESB_RABBITMQ", defaults.RabbitMq),
+            DefaultValueFactory = _ => file.Value.Text("ESB_RABBITMQ", "RabbitMq", defaults.RabbitMq),
         };
         var postgres = new Option<string>("--postgres")
         {
             Description = "The config store's PostgreSQL connection string (env ESB_POSTGRES).",
-            DefaultValueFactory = _ => Env.Or("ESB_POSTGRES", defaults.Postgres),
+            DefaultValueFactory = _ => file.Value.Text("ESB_POSTGRES", "Postgres", defaults.Postgres),
         };
         var schema = new Option<string>("--schema")
         {
             Description = "The PostgreSQL schema of the config store (env ESB_SCHEMA).",
-            DefaultValueFactory = _ => Env.Or("ESB_SCHEMA", defaults.Schema),
+            DefaultValueFactory = _ => file.Value.Text("ESB_SCHEMA", "Schema", defaults.Schema),
         };
         var roles = new Option<string>("--roles")
         {
             Description = "What this node does: all, or a comma-separated list of edge, worker, scheduler, dashboard (env ESB_ROLES).",
-            DefaultValueFactory = _ => Env.Or("ESB_ROLES", "all"),
+            DefaultValueFactory = _ => file.Value.Text("ESB_ROLES", "Roles", "all"),
         };
         var channels = new Option<string>("--channels-url")
         {
             Description = "Where channels listen (env ESB_CHANNELS_URL).",
-            DefaultValueFactory = _ => Env.Or("ESB_CHANNELS_URL", defaults.ChannelsUrl),
+            DefaultValueFactory = _ => file.Value.Text("ESB_CHANNELS_URL", "ChannelsUrl", defaults.ChannelsUrl),
         };
         var admin = new Option<string>("--admin-url")
         {
             Description = "Where the dashboard and the admin API listen (env ESB_ADMIN_URL).",
-            DefaultValueFactory = _ => Env.Or("ESB_ADMIN_URL", defaults.AdminUrl),
+            DefaultValueFactory = _ => file.Value.Text("ESB_ADMIN_URL", "AdminUrl", defaults.AdminUrl),
         };
         var name = new Option<string>("--name")
         {
             Description = "The node's name in logs and answers (env ESB_NODE_NAME; default: host name and process id).",
-            DefaultValueFactory = _ => Env.Or("ESB_NODE_NAME", defaults.NodeName),
+            DefaultValueFactory = _ => file.Value.Text("ESB_NODE_NAME", "NodeName", defaults.NodeName),
         };
         var timeout = new Option<double>("--timeout")
         {
             Description = "Seconds a caller waits for a service unless its settings say otherwise (env ESB_TIMEOUT).",
-            DefaultValueFactory = _ => double.TryParse(Env.Get("ESB_TIMEOUT"), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : defaults.DefaultTimeout.TotalSeconds,
+            DefaultValueFactory = _ => file.Value.Number("ESB_TIMEOUT", "Timeout", defaults.DefaultTimeout.TotalSeconds),
         };
         var logDir = new Option<string>("--log-dir")
         {
             Description = "Folder of server.log (env ESB_LOG_DIR).",
-            DefaultValueFactory = _ => Env.Or("ESB_LOG_DIR", defaults.LogDirectory!),
+            DefaultValueFactory = _ => file.Value.Text("ESB_LOG_DIR", "LogDir", defaults.LogDirectory!),
         };
         var logLevel = new Option<Serilog.Events.LogEventLevel>("--log-level")
         {
             Description = "The least important events logged: Verbose, Debug, Information, Warning, Error, Fatal (env ESB_LOG_LEVEL).",
-            DefaultValueFactory = _ => Enum.TryParse<Serilog.Events.LogEventLevel>(Env.Get("ESB_LOG_LEVEL"), true, out var level) ? level : Serilog.Events.LogEventLevel.Information,
+            DefaultValueFactory = _ => file.Value.Choice("ESB_LOG_LEVEL", "LogLevel", Serilog.Events.LogEventLevel.Information),
         };
         var quiet = new Option<bool>("--quiet")
         {
             Description = "Log to the log file only, not to the console (env ESB_QUIET=true).",
-            DefaultValueFactory = _ => Env.Get("ESB_QUIET") is "true" or "1",
+            DefaultValueFactory = _ => file.Value.Flag("ESB_QUIET", "Quiet"),
         };
         var pickup = new Option<string>("--pickup-dir")
         {
             Description = "Folder whose .cs files the node deploys when they are written (env ESB_PICKUP_DIR).",
-            DefaultValueFactory = _ => Env.Or("ESB_PICKUP_DIR", defaults.PickupDirectory!),
+            DefaultValueFactory = _ => file.Value.Text("ESB_PICKUP_DIR", "PickupDir", defaults.PickupDirectory!),
         };
         var dataDir = new Option<string>("--data-dir")
         {
             Description = "Folder for the node's local files, such as the generated admin password (env ESB_DATA_DIR).",
-            DefaultValueFactory = _ => Env.Or("ESB_DATA_DIR", defaults.DataDirectory),
+            DefaultValueFactory = _ => file.Value.Text("ESB_DATA_DIR", "DataDir", defaults.DataDirectory),
         };
 
         var import = new Option<string?>("--import")
         {
             Description = "A YAML environment file (as esb export writes) to apply at start and again whenever it changes; Esb_Env.NAME values come from the node's environment (env ESB_IMPORT).",
-            DefaultValueFactory = _ => Env.Get("ESB_IMPORT"),
+            DefaultValueFactory = _ => file.Value.Text("ESB_IMPORT", "Import"),
         };
 
         var queueType = new Option<string>("--queue-type")
         {
             Description = "The backbone's queues: classic (one broker) or quorum (replicated over a RabbitMQ cluster); the same on every node (env ESB_QUEUE_TYPE).",
-            DefaultValueFactory = _ => Env.Or("ESB_QUEUE_TYPE", defaults.QueueType),
+            DefaultValueFactory = _ => file.Value.Text("ESB_QUEUE_TYPE", "QueueType", defaults.QueueType),
         };
 
         var takeover = new Option<double>("--scheduler-takeover")
         {
             Description = "Seconds a scheduler node may stop checking in before another node takes its jobs over (it checks in every third of it); 3 to 600 (env ESB_SCHEDULER_TAKEOVER).",
-            DefaultValueFactory = _ => double.TryParse(Env.Get("ESB_SCHEDULER_TAKEOVER"), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : defaults.SchedulerTakeover.TotalSeconds,
+            DefaultValueFactory = _ => file.Value.Number("ESB_SCHEDULER_TAKEOVER", "SchedulerTakeover", defaults.SchedulerTakeover.TotalSeconds),
         };
 
         var demo = new Option<bool>("--demo")
         {
             Description = "Also serve the tutorial's demo CRM and Billing systems on the channel port, under /tutorial/api/ (env ESB_DEMO=true).",
-            DefaultValueFactory = _ => Env.Get("ESB_DEMO") is "true" or "1",
+            DefaultValueFactory = _ => file.Value.Flag("ESB_DEMO", "Demo"),
         };
 
         var command = new Command("serve", """
@@ -109,6 +111,8 @@ internal static class ServeCommand
             prints it once and keeps it in the data directory. The key that encrypts secrets comes from
             ESB_SECRET_KEY (base64 of 32 bytes), else from the data directory's secret.key, made at first start;
             every node of a cluster needs the same key.
+            Settings come from appsettings.json's "Esb" section (in the working directory, or the file ESB_CONFIG
+            names; compose/appsettings.example.json lists them), then ESB_* variables, then these options.
             """)
         {
             rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, queueType, takeover, demo,
@@ -141,6 +145,11 @@ internal static class ServeCommand
                     // From the environment only: a key on the command line would show in the process list.
                     SecretKey = Env.Get("ESB_SECRET_KEY"),
                 };
+                if (file.Value.Errors is { Count: > 0 } errors)
+                {
+                    foreach (var error in errors) Console.Error.WriteLine($"esb serve: {error}");
+                    return 2;
+                }
                 options.Validate();
             }
             catch (ArgumentException e)
