@@ -9,7 +9,9 @@ namespace Integrations.Bus.Logging;
 /// Hands log events to one background writer, so a call never waits for the disk, the console or another thread's
 /// write. The writer sleeps until events arrive (no spinning: a spinning writer took a tenth of a busy node's CPU),
 /// writes all that wait, then rests a few milliseconds before it looks again, so a busy node wakes it a hundred times a
-/// second rather than for every line. When 100,000 events wait, writers wait too: no line is dropped.
+/// second rather than for every line. When 100,000 events wait, writers wait too: no line is dropped. What waits is
+/// written when the logger is disposed, or else when the process exits (a node that refused to start is never
+/// stopped, yet its last lines say why).
 /// </summary>
 internal sealed class BackgroundSink : ILogEventSink, IDisposable
 {
@@ -22,14 +24,27 @@ internal sealed class BackgroundSink : ILogEventSink, IDisposable
     {
         _sinks = sinks;
         _writer = Task.Factory.StartNew(WriteAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
+
+    private int _disposed;
+
+    private void OnProcessExit(object? sender, EventArgs e) => Dispose();
 
     private long _emitted, _written, _lastWrite;
 
     public void Emit(LogEvent logEvent)
     {
         Interlocked.Increment(ref _emitted);
-        if (!_events.Writer.TryWrite(logEvent)) _events.Writer.WriteAsync(logEvent).AsTask().GetAwaiter().GetResult();
+        if (_events.Writer.TryWrite(logEvent)) return;
+        try
+        {
+            _events.Writer.WriteAsync(logEvent).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            // Written after the log was closed (the process is exiting): there is nowhere left to write it.
+        }
     }
 
     /// <summary>
@@ -75,6 +90,8 @@ internal sealed class BackgroundSink : ILogEventSink, IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         _events.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(5));
         foreach (var sink in _sinks) (sink as IDisposable)?.Dispose();
