@@ -9,7 +9,7 @@ namespace Integrations.Bus.Edge;
 /// (ready: connected to the message bus, else 503 until it is again), the health checks' <c>/health/live</c> and
 /// <c>/health/ready</c> (<see cref="NodeHealth"/>), and those registered (the tutorial's demo systems).
 /// </summary>
-public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone backbone, IEnumerable<NodeEndpoint> endpoints) : IChannelRoutes
+public sealed class NodeEndpoints(NodeOptions node, IEnumerable<NodeEndpoint> endpoints) : IChannelRoutes
 {
     private const string Ping = "/esb/ping";
     private const string Ready = "/esb/ready";
@@ -45,12 +45,18 @@ public sealed class NodeEndpoints(NodeOptions node, Backbone.RabbitBackbone back
             : NotAllowed(http, cid, "GET");
 
     // For a load balancer or an orchestrator's readiness probe: while the message bus is away, send callers elsewhere.
-    private Task ReadyAsync(HttpContext http, string cid)
+    // The health checks' message_bus check decides, as it does for /health/ready.
+    private async Task ReadyAsync(HttpContext http, string cid)
     {
-        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)) return NotAllowed(http, cid, "GET");
-        return backbone.IsConnected
-            ? HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new ReadyAnswer(true, node.NodeName, "connected", cid), PingJson))
-            : HttpAnswers.WriteErrorAsync(http, 503, $"{node.NodeName} is not ready: the message bus is not reachable right now; it connects again by itself", cid);
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            await NotAllowed(http, cid, "GET");
+            return;
+        }
+        if (await NodeHealth.PassesAsync(http, NodeHealth.MessageBus))
+            await HttpAnswers.WriteJsonAsync(http, 200, cid, JsonSerializer.Serialize(new ReadyAnswer(true, node.NodeName, "connected", cid), PingJson));
+        else
+            await HttpAnswers.WriteErrorAsync(http, 503, $"{node.NodeName} is not ready: the message bus is not reachable right now; it connects again by itself", cid);
     }
 
     private static Task HealthAsync(HttpContext http, string cid, bool ready) =>

@@ -23,6 +23,9 @@ public static class NodeHealth
     /// <summary>The readiness path.</summary>
     public const string ReadyPath = "/health/ready";
 
+    /// <summary>The check that the node is connected to RabbitMQ.</summary>
+    public const string MessageBus = "message_bus";
+
     private const string Ready = "ready";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
@@ -30,7 +33,7 @@ public static class NodeHealth
     public static IServiceCollection AddNodeHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<MessageBusCheck>("message_bus", tags: [Ready])
+            .AddCheck<MessageBusCheck>(MessageBus, tags: [Ready])
             .AddCheck<DatabaseCheck>("database", tags: [Ready])
             .AddCheck<ConfigurationCheck>("configuration", tags: [Ready]);
         return services;
@@ -60,6 +63,13 @@ public static class NodeHealth
         if (!healthy) http.Response.Headers.RetryAfter = "2";
         http.Response.Headers.CacheControl = "no-store";
         await HttpAnswers.WriteJsonAsync(http, healthy ? 200 : 503, cid, body.ToJsonString(Json)).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the check named <paramref name="check"/> passes now.</summary>
+    public static async Task<bool> PassesAsync(HttpContext http, string check)
+    {
+        var health = http.RequestServices.GetRequiredService<HealthCheckService>();
+        return (await health.CheckHealthAsync(c => c.Name == check, http.RequestAborted).ConfigureAwait(false)).Status == HealthStatus.Healthy;
     }
 
     private static string Word(HealthStatus status) => status switch
