@@ -23,7 +23,7 @@ public sealed class PrivateBroker : IAsyncDisposable
             ["RABBITMQ_NODENAME"] = $"esbtest{port}@localhost",
             ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
             ["RABBITMQ_NODE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RABBITMQ_DIST_PORT"] = (port + 20000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RABBITMQ_DIST_PORT"] = (port + DistOffset).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
             ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_folder, "mnesia"),
             ["RABBITMQ_LOG_BASE"] = Path.Combine(_folder, "log"),
@@ -77,10 +77,14 @@ public sealed class PrivateBroker : IAsyncDisposable
     /// <summary>Its address without credentials, as a connection_amqp names it (the client's default user is guest).</summary>
     public string Url => $"amqp://127.0.0.1:{Port}/";
 
-    /// <summary>Starts a broker on a free port (and the port 20000 above it, for its cluster links), with the plugins named (say <c>rabbitmq_amqp1_0</c>).</summary>
+    // Its cluster links listen this far above its AMQP port.
+    private const int DistOffset = 6000;
+
+    /// <summary>Starts a broker on a free port (and the port 6000 above it, for its cluster links), with the plugins named (say <c>rabbitmq_amqp1_0</c>).</summary>
     public static async Task<PrivateBroker> StartAsync(params string[] plugins)
     {
-        var port = Enumerable.Range(0, 50).Select(_ => Random.Shared.Next(20000, 40000)).First(p => !IsOpen(p) && !IsOpen(p + 20000));
+        // 20000–26000, and 26000–32000 for the links: both below the ports the system gives outgoing connections.
+        var port = Ports.ForServer(20000, 26000, p => Ports.IsFree(p + DistOffset));
         var broker = new PrivateBroker(port);
         Directory.CreateDirectory(broker._folder);
         await File.WriteAllTextAsync(broker._environment["RABBITMQ_ENABLED_PLUGINS_FILE"], $"[{string.Join(',', plugins)}].\n");

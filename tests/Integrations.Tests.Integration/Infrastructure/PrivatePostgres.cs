@@ -25,7 +25,8 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// <summary>Makes a cluster and starts it on a free port.</summary>
     public static async Task<PrivatePostgres> StartAsync()
     {
-        var port = Enumerable.Range(0, 50).Select(_ => Random.Shared.Next(41000, 49000)).First(p => !PrivateBroker.IsOpen(p));
+        // Below the tutorial's ports (17010 and up); 20000–32000 are the private brokers'.
+        var port = Ports.ForServer(11000, 17000);
         var postgres = new PrivatePostgres(port);
         await PrivateBroker.RunAsync("install", "-d", "-o", "postgres", "-g", "postgres", postgres._folder);
         await PrivateBroker.RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/initdb", "-D", Path.Combine(postgres._folder, "data"), "-U", "postgres",
