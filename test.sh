@@ -35,6 +35,17 @@ if [ -z "${ESB_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
   fi
 fi
 export ESB_TEST_CHROMIUM=${ESB_TEST_CHROMIUM:-$(command -v chromium)}
+
+# The metrics test has a real Prometheus scrape a node: Debian's package (the test starts its own server).
+if [ -z "${ESB_TEST_PROMETHEUS:-}" ] && ! command -v prometheus >/dev/null; then
+  say "Installing Prometheus for the metrics test"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  else
+    echo "test.sh: the metrics test needs Prometheus: apt-get install prometheus (as root), or set ESB_TEST_PROMETHEUS to its program" >&2; exit 2
+  fi
+fi
+export ESB_TEST_PROMETHEUS=${ESB_TEST_PROMETHEUS:-$(command -v prometheus)}
 export ESB_TEST_ARTIFACTS=${ESB_TEST_ARTIFACTS:-$PWD/tests/artifacts}
 rm -rf "$ESB_TEST_ARTIFACTS"
 

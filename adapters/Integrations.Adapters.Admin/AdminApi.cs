@@ -89,6 +89,7 @@ public static class AdminApi
     {
         var cid = Cid.New();
         var started = Stopwatch.GetTimestamp();
+        var hop = Bus.Telemetry.Hop.Channel("admin", "invoke", cid, http.Request.Headers);
         string body;
         using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
             body = await reader.ReadToEndAsync(http.RequestAborted);
@@ -105,6 +106,7 @@ public static class AdminApi
 
         log.Information("admin ← cid={Cid}; {Status} time={Elapsed:0.###}ms; len={Length}",
             cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (result.Output ?? result.Error)?.Length ?? 0);
+        hop.End(result.Status, result.Error);
         await HttpAnswers.WriteAsync(http, result);
     }
 

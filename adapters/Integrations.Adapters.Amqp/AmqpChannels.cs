@@ -132,6 +132,9 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     private static string DeadLetterQueueOf(ChannelAmqp channel) => channel.DeadLetterQueue ?? channel.Queue + ".dead";
 
     /// <inheritdoc />
+    protected override string? DepthKind => "channel";
+
+    /// <inheritdoc />
     protected override Task HandleAsync(string name, Endpoint endpoint, IInbound message) => endpoint.Route switch
     {
         Route.Forward => ForwardAsync(endpoint.Channel, message),
@@ -148,6 +151,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     {
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         if (received) LogReceived(definition, message, cid);
+        var hop = Bus.Telemetry.Hop.Message("amqp", definition.Name, cid, message);
         var log = Log.ForContext("Cid", cid);
         var call = new InvokeService
         {
@@ -162,6 +166,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
             () => _runtime.RunHereAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_amqp {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
                 definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
+        hop.End(result.Status, result.Error);
         if (settled == Settlement.Deferred) return; // the node is stopping: another node takes it
         if (settled == Settlement.DeadLettered)
             log.Warning("channel_amqp {Name}: {Service} answered {Status} ({Error}); the message is kept in {DeadLetterQueue}",

@@ -32,6 +32,7 @@ public sealed class AmqpOutgoing(ConfigView view, AmqpBrokers brokers, ILogger l
         };
         var headers = new Dictionary<string, object?> { [Wire.Cid] = context.Cid };
         if (message.Headers is not null) foreach (var (key, value) in message.Headers) headers[key] = value;
+        Bus.Telemetry.EsbTelemetry.AddTo(headers);
         var properties = new BasicProperties
         {
             ContentType = "application/json",

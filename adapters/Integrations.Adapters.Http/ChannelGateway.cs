@@ -32,6 +32,7 @@ public sealed class ChannelGateway(CallerSecurity callers, ServiceClient service
         var started = Stopwatch.GetTimestamp();
         var config = channel.Config;
         var log = _log.ForContext("Cid", cid);
+        var hop = Bus.Telemetry.Hop.Channel("rest", config.Name, cid, request.Headers);
         log.Information("REST cha → cid={Cid}; {Method} {Path} name={Channel}; len={Length}; agent={Agent}; remote-addr={Remote}",
             cid, request.Method, request.Path.Value, config.Name, request.ContentLength ?? 0, request.Headers.UserAgent.ToString(),
             http.Connection.RemoteIpAddress?.ToString());
@@ -47,6 +48,7 @@ public sealed class ChannelGateway(CallerSecurity callers, ServiceClient service
         }
         log.Information("REST cha ← cid={Cid}; {Status} time={Elapsed:0.###}ms; len={Length}",
             cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (result.Output ?? result.Error)?.Length ?? 0);
+        hop.End(result.Status, result.Error);
         if (result.Headers is { } headers)
             foreach (var (name, value) in headers) http.Response.Headers[name] = value;
         if (result.Status == 204) http.Response.StatusCode = 204;

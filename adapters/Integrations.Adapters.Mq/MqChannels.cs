@@ -105,6 +105,9 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
             endpoint.Held ? HeldQueueOf(endpoint.Channel) : endpoint.Channel.Address, endpoint.Held ? AmqpErrors.Explain(error) : error.Message, retryIn.TotalSeconds);
 
     /// <inheritdoc />
+    protected override string? DepthKind => "channel";
+
+    /// <inheritdoc />
     protected override Task HandleAsync(string name, Endpoint endpoint, IInbound message) =>
         endpoint.Held ? RunAsync(endpoint.Channel, message) : ForwardAsync(endpoint.Channel, message);
 
@@ -125,6 +128,7 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
+        var hop = Bus.Telemetry.Hop.Message("mq", definition.Name, cid, message);
         var call = new InvokeService
         {
             Service = definition.Service, Cid = cid, Input = Wire.AsInput(message.Body), Channel = definition.Name, Caller = "mq:" + definition.Address,
@@ -133,6 +137,7 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries, () => _runtime.RunHereAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_mq {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
                 definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
+        hop.End(result.Status, result.Error);
         if (settled == Settlement.Deferred) return; // the node is stopping: another worker takes it
         if (settled == Settlement.DeadLettered)
             log.Warning("channel_mq {Name}: {Service} answered {Status} ({Error}); the message is kept at {DeadLetterAddress}", definition.Name, definition.Service,

@@ -34,6 +34,11 @@ public sealed class MqOutgoing(ConfigView view, MqBrokers brokers, ILogger log)
         var amqp = MqMessages.Create(body, message.MessageId ?? Guid.NewGuid().ToString("N"), message.CorrelationId, outgoing.Durable);
         amqp.ApplicationProperties[Wire.Cid] = context.Cid;
         if (message.Headers is not null) foreach (var (key, value) in message.Headers) amqp.ApplicationProperties[key] = value;
+        if (Bus.Telemetry.EsbTelemetry.Outgoing() is { TraceParent: { } parent } trace)
+        {
+            amqp.ApplicationProperties[Bus.Telemetry.EsbTelemetry.TraceParentHeader] = parent;
+            if (trace.TraceState is { } state) amqp.ApplicationProperties[Bus.Telemetry.EsbTelemetry.TraceStateHeader] = state;
+        }
         var log = _log.ForContext("Cid", context.Cid);
         log.Information("MQ out → cid={Cid}; name:{Name}; address={Address}; len={Length}", context.Cid, name, outgoing.Address, body.Length);
         var started = Stopwatch.GetTimestamp();

@@ -73,18 +73,23 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         Log.Error("Subscription {Name}: cannot consume its queue ({Reason}); trying again in {Seconds:0.#} s", name, AmqpErrors.Explain(error), retryIn.TotalSeconds);
 
     /// <inheritdoc />
+    protected override string? DepthKind => "subscription";
+
+    /// <inheritdoc />
     protected override async Task HandleAsync(string name, PubSubSubscription subscription, IInbound message)
     {
         var json = Encoding.UTF8.GetString(message.Body.Span);
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
+        var hop = Bus.Telemetry.Hop.Message("subscription", subscription.Name, cid, message);
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, subscription.Name, subscription.Retries,
             async () => await DeliverAsync(subscription, message, json, cid).ConfigureAwait(false) is { } error
                 ? ServiceResult.Failed(cid, error.Status, error.Message)
                 : new ServiceResult { Cid = cid, Status = 200 },
             (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
                 subscription.Name, failed.Error, tries, subscription.Retries), Stopping).ConfigureAwait(false);
+        hop.End(result.Status, result.Error);
         if (settled == Settlement.Deferred) return; // delivered again after the restart
         if (settled == Settlement.DeadLettered)
             log.Warning("Subscription {Name}: undeliverable ({Error}); kept in {Queue}.dead", subscription.Name, result.Error, Topics.QueueOf(subscription.Name));

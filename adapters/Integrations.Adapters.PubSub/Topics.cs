@@ -29,18 +29,23 @@ public sealed class Topics(ConfigView view, RabbitBackbone backbone, ILogger log
         var definition = view.Find<PubSubTopic>(topic) ?? throw new ServiceException(404, $"no pubsub_topic named '{topic}'");
         if (!definition.IsActive) throw new ServiceException(403, $"the topic '{topic}' is inactive");
         var subscribers = view.All<PubSubSubscription>().Count(s => s.Topic == topic);
+        var hop = Bus.Telemetry.Hop.Topic(topic, cid);
         try
         {
+            var headers = new Dictionary<string, object?> { [Wire.Cid] = cid, [Wire.Topic] = topic };
+            Bus.Telemetry.EsbTelemetry.AddTo(headers);
             await backbone.PublishToExchangeAsync(ExchangeOf(topic), new BasicProperties
             {
                 ContentType = "application/json",
                 DeliveryMode = DeliveryModes.Persistent,
                 MessageId = Guid.NewGuid().ToString("N"),
-                Headers = new Dictionary<string, object?> { [Wire.Cid] = cid, [Wire.Topic] = topic },
+                Headers = headers,
             }, Encoding.UTF8.GetBytes(json), cancellation).ConfigureAwait(false);
+            hop.End(202);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            hop.End(503, e.Message);
             _log.ForContext("Cid", cid).Error(e, "pubsub: {Topic} could not be published", topic);
             throw new ServiceException(503, RabbitBackbone.Unreachable($"the topic '{topic}'", cid));
         }

@@ -35,6 +35,10 @@ public sealed class ServiceJob(ServiceClient client, JobRuns runs, NodeOptions o
         log.Information("job {Job} → {Service}; {Why}; late={Late:0.0} ms{ScheduledBy}", job, service,
             manual ? "run now" : $"due {due:HH:mm:ss.fff}", (fired - due).TotalMilliseconds,
             run.ScheduledBy is { } by ? $"; scheduled by cid={by}" : "");
+        if (!manual) Bus.Telemetry.EsbTelemetry.JobFired(job, fired - due);
+        // A firing starts a trace of its own; the run it sends continues it wherever it runs.
+        System.Diagnostics.Activity.Current = null;
+        var hop = Bus.Telemetry.Hop.Channel("scheduler", job, cid);
         await runs.StartedAsync(run, cancellation).ConfigureAwait(false);
         try
         {
@@ -43,14 +47,17 @@ public sealed class ServiceJob(ServiceClient client, JobRuns runs, NodeOptions o
                 Service = service, Cid = cid, Input = InvokeService.Json(data.GetString(JobScheduler.InputKey) ?? "{}"),
                 Channel = "scheduler", Caller = job, ReportTo = runs.ReportQueue,
             }, cancellation).ConfigureAwait(false);
+            hop.End(202);
         }
         catch (ServiceException e)
         {
+            hop.End(e.Status, e.Message);
             log.Warning("job {Job}: {Reason}", job, e.Message);
             await runs.FinishedAsync(cid, ServiceResult.Failed(cid, e.Status, e.Message), null, null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            hop.End(503, e.Message);
             log.Error(e, "job {Job}: the call to {Service} could not be sent; this run is lost, the next one is due as scheduled", job, service);
             await runs.FinishedAsync(cid, ServiceResult.Failed(cid, 503, $"the message bus did not take the call: {e.Message}"), null, null, CancellationToken.None)
                 .ConfigureAwait(false);

@@ -203,6 +203,8 @@ public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, S
         var log = _log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
         log.Information("WS cha → cid={Cid}; name={Channel}; client={Client}; len={Length}", cid, channel.Name, client.Id, text.Length);
+        // A message may continue its sender's trace: {"id": …, "input": …, "traceparent": "00-…"}.
+        var hop = Bus.Telemetry.Hop.Channel("websocket", channel.Name, cid, (request["traceparent"] as JsonValue)?.ToString());
         var result = await services.InvokeAsync(new InvokeService
         {
             Service = channel.Service, Cid = cid, Input = request["input"] is { } given ? System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(given) : default, Channel = channel.Name, Caller = client.Caller,
@@ -212,6 +214,7 @@ public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, S
         if (result.Status < 400) answer["output"] = result.Output is null ? null : JsonNode.Parse(result.Output);
         else answer["error"] = result.Error;
         await client.SendAsync(answer, aborted).ConfigureAwait(false);
+        hop.End(result.Status, result.Error);
         log.Information("WS cha ← cid={Cid}; {Status} time={Time:0.###}ms", cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 

@@ -71,6 +71,7 @@ public static class EsbNode
             foreach (var (method, path, handle) in TutorialSystems.Endpoints)
                 builder.Services.AddSingleton(new NodeEndpoint(method, path, handle));
         if (dashboard) builder.Services.AddAdminApi().AddDashboard();
+        builder.Services.AddNodeTelemetry(builder.Configuration, options, scrape: dashboard);
         // Last: the environment file may deploy services, open channels and schedule jobs.
         builder.Services.AddEnvironmentFile(options)
             .StartWithWaitingForServers();
@@ -86,6 +87,7 @@ public static class EsbNode
             // For probes: no login.
             app.MapGet(NodeHealth.LivePath, (HttpContext http) => NodeHealth.AnswerAsync(http, ready: false, Cid.New()));
             app.MapGet(NodeHealth.ReadyPath, (HttpContext http) => NodeHealth.AnswerAsync(http, ready: true, Cid.New()));
+            app.MapMetrics();
             app.MapAdminApi();
             app.MapDashboard();
             // Build the routing table (the dashboard's pages are discovered then) while the node starts, not on the first request.

@@ -20,7 +20,22 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
     {
         if (!directory.TryResolve(request, out _, out request, out var refusal)) return refusal!;
         var timeout = request.Deadline - DateTimeOffset.UtcNow;
+        var hop = Telemetry.Hop.Backbone(request.Service, request.Cid, waiting: true);
+        try
+        {
+            var result = await CallAsync(request, timeout, cancellation).ConfigureAwait(false);
+            hop.End(result.Status, result.Error);
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            hop.End(499, "the caller stopped waiting");
+            throw;
+        }
+    }
 
+    private async Task<ServiceResult> CallAsync(InvokeService request, TimeSpan timeout, CancellationToken cancellation)
+    {
         try
         {
             if (!backbone.IsConnected)
@@ -59,7 +74,17 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
                 _log.ForContext("Cid", request.Cid).Warning("{Service}: the message bus is not reachable right now; the call was not taken (503)", request.Service);
                 throw new ServiceException(503, RabbitBackbone.Unreachable(request.Service, request.Cid));
             }
-            await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);
+            var hop = Telemetry.Hop.Backbone(request.Service, request.Cid, waiting: false);
+            try
+            {
+                await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);
+                hop.End(202);
+            }
+            catch (Exception e)
+            {
+                hop.End(503, e.Message);
+                throw;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException and not ServiceException)
         {

@@ -85,10 +85,15 @@ public sealed class ServiceQueues : ConsumerHost<ServiceDefinition>
     }
 
     /// <inheritdoc />
+    protected override string? DepthKind => "service";
+
+    /// <inheritdoc />
     protected override async Task HandleAsync(string name, ServiceDefinition service, IInbound message)
     {
         var delivery = ((AmqpInbound)message).Delivery;
         var call = Wire.ReadCall(delivery.BasicProperties, delivery.Body);
+        // The run continues the trace the call came with, never a span that happened to be current on this thread.
+        System.Diagnostics.Activity.Current = null;
         try
         {
             if (message.ReplyTo is null)

@@ -141,6 +141,10 @@ public static class Wire
         if (call.Properties is { Count: > 0 } p) headers[Properties] = JsonSerializer.Serialize(p);
         if (call.Defaults is not null) headers[Defaults] = call.Defaults;
         if (call.Overrides is not null) headers[Overrides] = call.Overrides;
+        // The span the call is sent under (or the trace it came with): the worker's run continues it.
+        var (traceParent, traceState) = Telemetry.EsbTelemetry.Outgoing();
+        if ((traceParent ?? call.TraceParent) is { } parent) headers[Telemetry.EsbTelemetry.TraceParentHeader] = parent;
+        if ((traceParent is null ? call.TraceState : traceState) is { } state) headers[Telemetry.EsbTelemetry.TraceStateHeader] = state;
         var properties = new BasicProperties
         {
             ContentType = "application/json",
@@ -176,6 +180,8 @@ public static class Wire
             Overrides = Text(headers, Overrides),
             ReportTo = Text(headers, ReportTo),
             Properties = Text(headers, Properties) is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null,
+            TraceParent = Text(headers, Telemetry.EsbTelemetry.TraceParentHeader),
+            TraceState = Text(headers, Telemetry.EsbTelemetry.TraceStateHeader),
         };
     }
 

@@ -11,6 +11,7 @@ public sealed class AmqpListener : IListener
 {
     private readonly List<(IChannel Channel, string Tag, AsyncEventingBasicConsumer? Consumer)> _consumers = [];
     private volatile bool _closing;
+    private string _queue = "";
 
     private AmqpListener()
     {
@@ -79,6 +80,7 @@ public sealed class AmqpListener : IListener
                     return Task.CompletedTask;
                 };
                 var tag = await channel.BasicConsumeAsync(name, autoAck: false, consumer, cancellation).ConfigureAwait(false);
+                listener._queue = name;
                 listener._consumers[i] = (channel, tag, consumer);
             }
             return listener;
@@ -89,6 +91,12 @@ public sealed class AmqpListener : IListener
             throw;
         }
     }
+
+    /// <inheritdoc />
+    public async Task<long?> DepthAsync(CancellationToken cancellation) =>
+        !_closing && _consumers.Count > 0 && _consumers[0].Channel is { IsOpen: true } channel && _queue.Length > 0
+            ? await channel.MessageCountAsync(_queue, cancellation).ConfigureAwait(false)
+            : null;
 
     /// <inheritdoc />
     public async Task StopReceivingAsync()

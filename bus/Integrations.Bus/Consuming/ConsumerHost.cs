@@ -261,11 +261,28 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
                         listening = false;
                     }
                     if (!listening) ListenAgain(name, running, "stopped receiving without the broker saying so");
+                    else if (DepthKind is { } kind && Telemetry.EsbTelemetry.QueueDepth.Enabled) await MeasureDepthAsync(kind, name, running, stopping).ConfigureAwait(false);
                 }
         }
         catch (OperationCanceledException)
         {
             // The node is stopping.
+        }
+    }
+
+    /// <summary>What the endpoints are, in the metric of queue depths (<c>service</c>, <c>channel</c>…); null: not measured.</summary>
+    protected virtual string? DepthKind => null;
+
+    private async Task MeasureDepthAsync(string kind, string name, Running running, CancellationToken stopping)
+    {
+        try
+        {
+            if (running.Listener is { } listener && await listener.DepthAsync(stopping).ConfigureAwait(false) is { } depth)
+                Telemetry.EsbTelemetry.Depths[(kind, name)] = depth;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Debug(e, "{Endpoint}: the broker did not say how many messages wait", name);
         }
     }
 
@@ -305,6 +322,7 @@ public abstract class ConsumerHost<TEndpoint> : BackgroundService where TEndpoin
     private async Task StopAsync(string name, Running running)
     {
         _running.TryRemove(new KeyValuePair<string, Running>(name, running));
+        if (DepthKind is { } kind) Telemetry.EsbTelemetry.Depths.TryRemove((kind, name), out _);
         await running.Cancellation.CancelAsync().ConfigureAwait(false);
         if (running.Listener is { } listener)
         {

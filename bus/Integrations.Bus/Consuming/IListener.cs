@@ -11,4 +11,7 @@ public interface IListener : IAsyncDisposable
 
     /// <summary>Stops taking new messages; those already taken may still be settled.</summary>
     Task StopReceivingAsync();
+
+    /// <summary>How many messages wait to be delivered, where the broker says (null where it does not).</summary>
+    Task<long?> DepthAsync(CancellationToken cancellation) => Task.FromResult<long?>(null);
 }

@@ -10,10 +10,11 @@ namespace Integrations.Bus.Services;
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
 public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient client, IOutgoingConnections connections, ICallScheduler scheduler,
-    Backbone.Pushes pushes, ITopicPublisher topics, ILogger log)
+    Backbone.Pushes pushes, ITopicPublisher topics, ILogger log, Node.NodeOptions? options = null)
     : IServiceRuntime
 {
     private readonly ILogger _log = log;
+    private readonly string _node = options?.NodeName ?? System.Environment.MachineName;
 
     /// <summary>How often each service ran on this node, and how long it took.</summary>
     public ServiceStats Stats { get; } = new();
@@ -23,7 +24,22 @@ public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient cli
     public async Task<ServiceResult> RunHereAsync(InvokeService request, CancellationToken cancellation)
     {
         if (!directory.TryResolve(request, out var descriptor, out request, out var refusal)) return refusal!;
+        using var span = Telemetry.Hop.Run(request, _node);
+        var started = Stopwatch.GetTimestamp();
+        Telemetry.EsbTelemetry.InFlight.Add(1);
+        var result = await RunAsync(descriptor, request, started, cancellation).ConfigureAwait(false);
+        Telemetry.EsbTelemetry.InFlight.Add(-1);
+        Stats.Record(request.Service, Stopwatch.GetElapsedTime(started), result.Status);
+        if (span is not null)
+        {
+            span.SetTag(Telemetry.EsbTelemetry.StatusTag, result.Status);
+            if (Telemetry.EsbTelemetry.IsError(result.Status)) span.SetStatus(ActivityStatusCode.Error, result.Error);
+        }
+        return result;
+    }
 
+    private async Task<ServiceResult> RunAsync(ServiceDefinition descriptor, InvokeService request, long started, CancellationToken cancellation)
+    {
         // The service's own lines name it as their source and carry the call's cid.
         var log = _log.ForContext("SourceContext", request.Service).ForContext("Cid", request.Cid);
         var shutdown = cancellation;
@@ -32,7 +48,6 @@ public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient cli
         deadline.CancelAfter(request.Deadline - DateTimeOffset.UtcNow);
         cancellation = deadline.Token;
 
-        var started = Stopwatch.GetTimestamp();
         try
         {
             var context = new ServiceContext(request, new Logging.SerilogServiceLog(log), this, cancellation);
@@ -69,7 +84,6 @@ public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient cli
         finally
         {
             deadline.Dispose();
-            Stats.Record(request.Service, Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -11,12 +11,16 @@ public sealed class ServiceStats
         public long Ticks;
     }
 
-    /// <summary>Counts one run of <paramref name="service"/>.</summary>
-    public void Record(string service, TimeSpan elapsed)
+    /// <summary>Counts one run of <paramref name="service"/>, here and in the metrics (<c>esb.service.*</c>).</summary>
+    public void Record(string service, TimeSpan elapsed, int status)
     {
         var box = _services.GetOrAdd(service, _ => new StrongBox());
         Interlocked.Increment(ref box.Count);
         Interlocked.Add(ref box.Ticks, elapsed.Ticks);
+        var name = new KeyValuePair<string, object?>("service", service);
+        Telemetry.EsbTelemetry.ServiceCalls.Add(1, name, new KeyValuePair<string, object?>("status", Telemetry.Hop.StatusText(status)));
+        if (Telemetry.EsbTelemetry.IsError(status)) Telemetry.EsbTelemetry.ServiceErrors.Add(1, name);
+        Telemetry.EsbTelemetry.ServiceDuration.Record(elapsed.TotalSeconds, name);
     }
 
     /// <summary>How many runs, and their mean time in milliseconds.</summary>

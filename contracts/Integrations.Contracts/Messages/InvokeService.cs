@@ -43,4 +43,10 @@ public sealed record InvokeService
 
     /// <summary>What the channel knows of the message besides its body (an AMQP message's routing key, headers, ids…).</summary>
     public IReadOnlyDictionary<string, string>? Properties { get; init; }
+
+    /// <summary>The W3C trace context (<c>traceparent</c>) the call continues, when it came with one; the service's run is a span under it.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that came with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; }
 }
