@@ -43,7 +43,7 @@ public static class EsbNode
         // Named "esb" whatever the process (tests host nodes too): the static assets are found by that name.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esb" });
         builder.Logging.ClearProviders();
-        // A node is configured by its options alone: no appsettings.json (and no file watcher for it), no ASPNETCORE_* variables.
+        // A node is configured by its options alone (esb serve reads appsettings.json and ESB_* into them): no file watcher, no ASPNETCORE_* variables; OpenTelemetry adds its OTEL_* ones.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
         var urls = new List<string>();
