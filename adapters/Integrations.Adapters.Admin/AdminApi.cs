@@ -30,6 +30,7 @@ public static class AdminApi
     {
         services.AddSingleton<AdminCredentials>();
         services.AddHostedService(sp => sp.GetRequiredService<AdminCredentials>());
+        services.AddAdminDocuments();
         return services;
     }
 
@@ -55,7 +56,7 @@ public static class AdminApi
         admin.MapConfigEndpoints();
         admin.MapDeploymentEndpoints();
         admin.MapLogEndpoints();
-        admin.MapFallback("{**path}", (HttpContext http, EndpointDataSource endpoints) => UnknownPath(http, endpoints));
+        admin.MapFallback("{**path}", (HttpContext http, EndpointDataSource endpoints) => UnknownPath(http, endpoints)).ExcludeFromDescription();
         return routes;
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Adapters.Http;
 
-/// <summary>Registers REST: outgoing REST connections (the HTTP pool, OAuth tokens) and the channel port's REST channels.</summary>
+/// <summary>Registers REST: outgoing REST connections (the HTTP pool, OAuth tokens) the channel port's REST channels and their OpenAPI document.</summary>
 public static class RestServices
 {
     /// <summary>Adds the REST transport's outgoing side and its channels (served on an edge node's channel port).</summary>
@@ -15,6 +15,9 @@ public static class RestServices
         services.AddSingleton<ChannelGateway>();
         services.AddSingleton<RestChannelTable>();
         services.AddSingleton<IChannelRoutes>(sp => sp.GetRequiredService<RestChannelTable>());
+        services.AddSingleton<RestChannelDocument>();
+        services.AddSingleton(sp => new NodeEndpoint("GET", RestChannelDocument.Path,
+            http => sp.GetRequiredService<RestChannelDocument>().WriteAsync(http, $"{http.Request.Scheme}://{http.Request.Host}")));
         return services;
     }
 }

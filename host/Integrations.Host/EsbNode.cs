@@ -89,6 +89,7 @@ public static class EsbNode
             app.MapGet(NodeHealth.ReadyPath, (HttpContext http) => NodeHealth.AnswerAsync(http, ready: true, Cid.New()));
             app.MapMetrics();
             app.MapAdminApi();
+            app.MapAdminDocuments(options);
             app.MapDashboard();
             // Build the routing table (the dashboard's pages are discovered then) while the node starts, not on the first request.
             app.Lifetime.ApplicationStarted.Register(() =>

@@ -7,7 +7,7 @@ namespace Integrations.Bus.Edge;
 /// <summary>
 /// The node's own endpoints on the channel port: <c>GET /esb/ping</c> (alive: it answers), <c>GET /esb/ready</c>
 /// (ready: connected to the message bus, else 503 until it is again), the health checks' <c>/health/live</c> and
-/// <c>/health/ready</c> (<see cref="NodeHealth"/>), and those registered (the tutorial's demo systems).
+/// <c>/health/ready</c> (<see cref="NodeHealth"/>), and those registered (the REST channels' OpenAPI document, the tutorial's demo systems).
 /// </summary>
 public sealed class NodeEndpoints(NodeOptions node, IEnumerable<NodeEndpoint> endpoints) : IChannelRoutes
 {
