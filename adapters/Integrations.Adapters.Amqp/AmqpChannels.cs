@@ -32,6 +32,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     private readonly ServiceRuntime _runtime;
     private readonly RabbitBackbone _backbone;
     private readonly NodeOptions _options;
+    private readonly ITopicPublisher _topics;
     private readonly IDisposable _watch;
 
     /// <summary>How a channel's messages reach its service on this node.</summary>
@@ -49,7 +50,8 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     public sealed record Endpoint(ChannelAmqp Channel, ConnectionAmqp? Connection, Route Route);
 
     /// <summary>Follows the channels and their connections.</summary>
-    public AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ServiceCatalog catalog, ILogger log)
+    public AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ServiceCatalog catalog,
+        ITopicPublisher topics, ILogger log)
         : base(log.ForContext("SourceContext", "amqp-channel"))
     {
         _view = view;
@@ -57,6 +59,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         _runtime = runtime;
         _backbone = backbone;
         _options = options;
+        _topics = topics;
         _watch = view.Watch([typeof(ChannelAmqp), typeof(ConnectionAmqp)], (_, _) => ReconcileAll());
         ConsumeOnlyWhereTheServiceRuns(catalog);
     }
@@ -65,7 +68,10 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     public static string HeldQueueOf(ChannelAmqp channel) => "esb.channel_amqp." + channel.Name;
 
     /// <inheritdoc />
-    protected override string? ServiceOf(Endpoint endpoint) => endpoint.Channel.Service;
+    protected override string? ServiceOf(Endpoint endpoint) => endpoint.Channel.Topic is null ? endpoint.Channel.Service : null;
+
+    // What a channel's messages go to, for the log.
+    private static string TargetOf(ChannelAmqp channel) => channel.Topic is { } topic ? "topic " + topic : channel.Service;
 
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, Endpoint> Wanted()
@@ -103,7 +109,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         }
         var connection = await _brokers.ConnectAsync(channel.Connection, cancellation).ConfigureAwait(false);
         return await AmqpListener.ListenAsync(connection, new AmqpQueue(channel.Queue, channel.Prefetch, channel.Consumers, Declare: true, DeadLetterQueueOf(channel), PersistentReplies: true,
-            QueueType: channel.QueueType),
+            QueueType: channel.QueueType, BindTo: channel.Exchange),
             handler, cancellation).ConfigureAwait(false);
     }
 
@@ -114,10 +120,10 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         var broker = connection is { } c ? _brokers.Describe(c) : channel.Connection;
         if (endpoint.Route == Route.Held)
             Log.Information("channel_amqp {Name}: running {Service} for the messages moved from {Queue} on {Broker} into {HeldQueue} ({Consumers}×{Prefetch})",
-                channel.Name, channel.Service, channel.Queue, broker, HeldQueueOf(channel), channel.Consumers, channel.Prefetch);
+                channel.Name, TargetOf(channel), channel.Queue, broker, HeldQueueOf(channel), channel.Consumers, channel.Prefetch);
         else
             Log.Information("channel_amqp {Name}: consuming {Queue} on {Broker} into {Service} ({Consumers}×{Prefetch}{Route})", channel.Name, channel.Queue,
-                broker, channel.Service, channel.Consumers, channel.Prefetch, endpoint.Route == Route.Forward ? ", through the backbone" : "");
+                broker, TargetOf(channel), channel.Consumers, channel.Prefetch, endpoint.Route == Route.Forward ? ", through the backbone" : "");
     }
 
     /// <inheritdoc />
@@ -146,13 +152,32 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         Log.ForContext("Cid", cid).Information("AMQP cha → cid={Cid}; queue={Queue}; name={Name}; routing-key={RoutingKey}; len={Length}",
             cid, channel.Queue, channel.Name, message.Properties["amqp.routing_key"], message.Body.Length);
 
-    // Runs the message's service here, under the delivery policy, and settles the message.
+    // Runs the message's service here (or publishes it to the channel's topic), under the delivery policy, and settles
+    // the message; a MassTransit request is answered, or told of its failure, as its request client expects.
     private async Task RunAsync(ChannelAmqp definition, IInbound message, long started, bool received)
     {
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         if (received) LogReceived(definition, message, cid);
         var hop = Bus.Telemetry.Hop.Message("amqp", definition.Name, cid, message);
         var log = Log.ForContext("Cid", cid);
+        var target = TargetOf(definition);
+        MassTransitInbound? request = null;
+        if (definition.Format == "masstransit")
+        {
+            try
+            {
+                request = new MassTransitInbound(message, MassTransitMessage.Read(message.Body), definition.ResponseType, definition.Name,
+                    (queue, properties, body, cancellation) => _brokers.PublishConfirmedAsync(definition.Connection, "", queue, properties, body, cancellation));
+            }
+            catch (FormatException e)
+            {
+                await message.DeadLetterAsync(new DeadLetter(cid, 400, e.Message, definition.Name, 1), CancellationToken.None).ConfigureAwait(false);
+                hop.End(400, e.Message);
+                log.Warning("channel_amqp {Name}: {Reason}; the message is kept in {DeadLetterQueue}", definition.Name, e.Message, DeadLetterQueueOf(definition));
+                return;
+            }
+            message = request;
+        }
         var call = new InvokeService
         {
             Service = definition.Service,
@@ -163,15 +188,49 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
             Properties = message.Properties, // made for this message alone
         };
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries,
-            () => _runtime.RunHereAsync(call, Stopping),
+            () => definition.Topic is { } topic ? PublishAsync(topic, call) : _runtime.RunHereAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_amqp {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
-                definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
+                definition.Name, target, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
         hop.End(result.Status, result.Error);
         if (settled == Settlement.Deferred) return; // the node is stopping: another node takes it
         if (settled == Settlement.DeadLettered)
+        {
             log.Warning("channel_amqp {Name}: {Service} answered {Status} ({Error}); the message is kept in {DeadLetterQueue}",
-                definition.Name, definition.Service, result.Status, result.Error, DeadLetterQueueOf(definition));
+                definition.Name, target, result.Status, result.Error, DeadLetterQueueOf(definition));
+            if (request is not null) await FaultAsync(definition, request, result, log).ConfigureAwait(false);
+        }
         log.Information("AMQP cha ← cid={Cid}; {Status} time={Time:0.###}ms", cid, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    // A message for a topic: published there, confirmed by the broker; the message bus away is a wait, not a failure.
+    private async Task<ServiceResult> PublishAsync(string topic, InvokeService call)
+    {
+        try
+        {
+            await _topics.PublishAsync(topic, System.Text.Encoding.UTF8.GetString(call.Input.Span), call.Cid, Stopping).ConfigureAwait(false);
+            return new ServiceResult { Cid = call.Cid, Status = 200 };
+        }
+        catch (ServiceException e)
+        {
+            return ServiceResult.Failed(call.Cid, e.Status, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ServiceResult.Unavailable(call.Cid, $"topic {topic} did not take the message: {AmqpErrors.Explain(e)}");
+        }
+    }
+
+    // The request client is told at once, rather than waiting for its timeout; the message itself is kept either way.
+    private static async Task FaultAsync(ChannelAmqp definition, MassTransitInbound request, ServiceResult result, ILogger log)
+    {
+        try
+        {
+            await request.FaultAsync(result, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.Warning("channel_amqp {Name}: the request client could not be told of the failure ({Reason})", definition.Name, AmqpErrors.Explain(e));
+        }
     }
 
     // Moves a message of another broker into the backbone, confirmed, and only then acknowledges it there.

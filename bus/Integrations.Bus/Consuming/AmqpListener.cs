@@ -63,6 +63,11 @@ public sealed class AmqpListener : IListener
                     if (queue.DeadLetterQueue is { } dead)
                         await channel.QueueDeclareAsync(dead, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellation).ConfigureAwait(false);
                 }
+                if (queue.Exchange is null && queue.BindTo is { } source)
+                {
+                    await channel.ExchangeDeclareAsync(source, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellation).ConfigureAwait(false);
+                    await channel.QueueBindAsync(queue.Queue, source, "", cancellationToken: cancellation).ConfigureAwait(false);
+                }
                 await channel.BasicQosAsync(0, (ushort)Math.Clamp(queue.Prefetch, 1, ushort.MaxValue), false, cancellation).ConfigureAwait(false);
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => handler(new AmqpInbound(channel, delivery, queue));

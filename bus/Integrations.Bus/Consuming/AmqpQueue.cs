@@ -20,13 +20,17 @@ namespace Integrations.Bus.Consuming;
 /// The kind of queue declared (<c>quorum</c>, replicated over a cluster's nodes), or null for the broker's default
 /// (classic); the dead-letter queue is declared the same.
 /// </param>
+/// <param name="BindTo">
+/// A fanout exchange <paramref name="Queue"/> is bound to (declared durable when missing), as a MassTransit
+/// application's events are published to the exchange of their type; null for none.
+/// </param>
 /// <param name="PersistentReplies">
 /// Answers to a message's reply-to are persistent and confirmed (a partner's reply queue), not transient (the
 /// backbone's callers, who wait for them).
 /// </param>
 public sealed record AmqpQueue(string Queue, int Prefetch, int Consumers = 1, bool Declare = true, string? DeadLetterQueue = null,
     Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task>? PublishDurable = null, string? Exchange = null,
-    bool PersistentReplies = false, string? QueueType = null)
+    bool PersistentReplies = false, string? QueueType = null, string? BindTo = null)
 {
     /// <summary>The arguments that declare a queue of <paramref name="type"/>: none for the broker's default.</summary>
     public static IDictionary<string, object?>? ArgumentsOf(string? type) =>
