@@ -102,6 +102,38 @@ namespace Integrations.Tests.Integration.Amqp
             Assert.True(seen.TryGetProperty("paid_at", out _));
         }
 
+        [Fact]
+        public async Task A_mistake_in_the_channel_is_answered_with_the_field_before_anything_is_stored()
+        {
+            var id = Guid.NewGuid().ToString("N")[..8];
+            await using var node = await TestNode.StartAsync(servers, "mt-rules");
+            await node.CreateAsync("/admin/connections/amqp", $$"""{"name":"backbone-{{id}}"}""");
+            await node.CreateAsync("/admin/pubsub/topics", $$"""{"name":"t-{{id}}"}""");
+            async Task<string> Refused(string fields)
+            {
+                var answer = await node.Api.SendAsync(HttpMethod.Post, "/admin/channels/amqp",
+                    $$"""{"name":"c-{{id}}","connection":"backbone-{{id}}","queue":"q-{{id}}",{{fields}}}""");
+                Assert.Equal(400, answer.Status);
+                return answer.Text;
+            }
+            Assert.Contains("format: 'masstransitt' is not a format: json (the body is the input) or masstransit", await Refused("""
+                "service":"test.mt-balance","format":"masstransitt"
+                """));
+            Assert.Contains("response_type: 'BalanceResult' is not a MassTransit message type: namespace:type", await Refused("""
+                "service":"test.mt-balance","format":"masstransit","response_type":"BalanceResult"
+                """));
+            Assert.Contains("response_type: is for format masstransit only", await Refused("""
+                "service":"test.mt-balance","response_type":"Acme:BalanceResult"
+                """));
+            Assert.Contains("give service or topic, not both", await Refused($$"""
+                "service":"test.mt-balance","topic":"t-{{id}}"
+                """));
+            Assert.Contains($"no-such-{id}", await Refused($$"""
+                "topic":"no-such-{{id}}"
+                """));
+            Assert.Equal(404, (await node.Api.SendAsync(HttpMethod.Get, $"/admin/channels/amqp/c-{id}")).Status);
+        }
+
         private sealed class App(ServiceProvider provider) : IAsyncDisposable
         {
             public IBus Bus => provider.GetRequiredService<IBus>();
