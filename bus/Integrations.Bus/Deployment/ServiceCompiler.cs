@@ -40,7 +40,9 @@ public static class ServiceCompiler
     /// <summary>The assembly's bytes, or the errors as <c>file:line:col: error CSxxxx: message</c>.</summary>
     public static (byte[]? Assembly, IReadOnlyList<string> Errors) Compile(string assemblyName, IReadOnlyList<SourceFile> files)
     {
-        _ = typeof(IService).Assembly; // the SDK is loaded, so it is referenced
+        // What the global usings name is referenced whatever the process happened to load before: the SDK, HTTP, JSON, logging.
+        _ = new[] { typeof(IService).Assembly, typeof(HttpClient).Assembly, typeof(System.Text.Json.JsonSerializer).Assembly,
+            typeof(Microsoft.Extensions.Logging.ILogger).Assembly };
         var request = new JsonObject
         {
             ["assembly"] = assemblyName,

@@ -16,6 +16,7 @@ internal static class EsbCommand
             LogsCommand.Create(),
             DeployCommand.Create(),
             VersionCommand.Create(),
+            HealthCommand.Create(),
             CompletionCommand.Create(),
             ApiTestCommand.Create(),
         };

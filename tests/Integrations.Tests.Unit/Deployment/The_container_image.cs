@@ -55,19 +55,16 @@ public sealed class The_container_image
     public void Checks_its_health_on_the_ready_endpoint_of_the_port_its_roles_serve()
     {
         var check = _stage.Single(i => i.Instruction == "HEALTHCHECK").Arguments;
-        Assert.EndsWith("CMD [\"dotnet\", \"/app/healthcheck/healthcheck.dll\"]", check, StringComparison.Ordinal);
-        Assert.Contains("dotnet publish compose/healthcheck/healthcheck.csproj -c Release -o /app/healthcheck", Dockerfile, StringComparison.Ordinal);
-        var probe = File.ReadAllText(DeploymentFiles.Compose("healthcheck/Program.cs"));
-        Assert.Contains($"\"{NodeHealth.ReadyPath}\"", probe, StringComparison.Ordinal);
+        // esb health: the same settings as esb serve, the ready endpoint of the port the roles serve.
+        Assert.EndsWith("CMD [\"dotnet\", \"/app/esb.dll\", \"health\"]", check, StringComparison.Ordinal);
+        var probe = File.ReadAllText(Path.Combine(DeploymentFiles.Root, "cli", "Esb", "Cli", "HealthCommand.cs"));
+        Assert.Contains("NodeHealth.ReadyPath", probe, StringComparison.Ordinal);
+        Assert.Contains("NodeSettings.Load()", probe, StringComparison.Ordinal);
         foreach (var variable in new[] { "ESB_ROLES", "ESB_CHANNELS_URL", "ESB_ADMIN_URL" })
         {
             Assert.Contains(variable, DeploymentFiles.NodeVariables);
             Assert.Contains($"\"{variable}\"", probe, StringComparison.Ordinal);
         }
-        // The node's own defaults, where the variables are not set.
-        var defaults = new NodeOptions();
-        Assert.Contains($"\"{defaults.ChannelsUrl}\"", probe, StringComparison.Ordinal);
-        Assert.Contains($"\"{defaults.AdminUrl}\"", probe, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,7 +75,7 @@ public sealed class The_container_image
             .Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet();
         Assert.Superset(new HashSet<string> { ".git", "**/bin", "**/obj", ".esb", "logs", "tests" }, ignored);
         // What the image is built from stays in.
-        foreach (var needed in new[] { "cli", "host", "bus", "adapters", "contracts", "services", "compose/healthcheck", "Directory.Build.props", "Directory.Packages.props" })
+        foreach (var needed in new[] { "cli", "host", "bus", "adapters", "contracts", "services", "Directory.Build.props", "Directory.Packages.props" })
             Assert.DoesNotContain(ignored, pattern => needed == pattern || needed.StartsWith(pattern + "/", StringComparison.Ordinal));
     }
 }

@@ -6,7 +6,7 @@ namespace Integrations.Bus.Config.Kinds;
 /// <summary>Publish/subscribe topics.</summary>
 internal sealed partial class PubSubTopicKind : ConfigKind<PubSubTopic>
 {
-    public PubSubTopicKind() : base(50, "Topics", "/pubsub/topics", "name=orders.placed security=\"Partner Key\"")
+    public PubSubTopicKind() : base(35, "Topics", "/pubsub/topics", "name=orders.placed security=\"Partner Key\"")
     {
         ListWith("security");
         Refers<SecurityDefinition>("security", t => t.Security, refuse: d => d.Type == SecurityDefinition.OAuth
