@@ -8,7 +8,7 @@ namespace Integrations.Adapters.Admin;
 
 /// <summary>
 /// <c>GET /admin/logs?cid=…</c>: this node's log lines under one correlation id (from <c>logs/server.log</c> and its
-/// rolled files, oldest first), or, without a cid, the last lines. Other nodes keep their own logs.
+/// rolled files, oldest first; in the node's line format or as JSON lines), or, without a cid, the last lines. Other nodes keep their own logs.
 /// <c>last=N</c> says how many lines, <c>offset=M</c> leaves out the M newest first (the pages before them), and the
 /// answer's <c>total</c> counts every line there is to page through.
 /// </summary>
@@ -36,13 +36,15 @@ public static class LogEndpoints
             var kept = new Queue<string>();
             var total = 0;
             var needle = cid is null ? null : "cid=" + cid;
+            // JSON lines (--log-format json) carry it as a property.
+            var property = cid is null ? null : $"\"Cid\":\"{cid}\"";
             foreach (var file in files)
             {
                 await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 using var reader = new StreamReader(stream);
                 while (await reader.ReadLineAsync(http.RequestAborted) is { } line)
                 {
-                    if (needle is not null && !line.Contains(needle, StringComparison.Ordinal)) continue;
+                    if (needle is not null && !line.Contains(needle, StringComparison.Ordinal) && !line.Contains(property!, StringComparison.Ordinal)) continue;
                     total++;
                     kept.Enqueue(line);
                     if (kept.Count > take + skip) kept.Dequeue();

@@ -2,11 +2,14 @@ using Integrations.Bus.Node;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
+using Serilog.Settings.Configuration;
 
 namespace Integrations.Bus.Logging;
 
 /// <summary>
-/// The node's log: console and <c>logs/server.log</c>, one line per event, <c>cid=</c> on every line that has one.
+/// The node's log: console and <c>logs/server.log</c>, one line per event, <c>cid=</c> on every line that has one (or
+/// one JSON object per line, the cid as <c>Cid</c>); and whatever sinks the <c>Serilog</c> section of its settings adds.
 /// </summary>
 public static class EsbLogging
 {
@@ -14,7 +17,11 @@ public static class EsbLogging
     private const string ConsoleTemplate =
         "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} [{Source}] {CidPrefix}{Message:lj}{ExceptionLine}{NewLine}";
 
-    /// <summary>Makes the node's logger.</summary>
+    /// <summary>
+    /// Makes the node's logger: its own console and file, in its line format or as JSON lines, then what the
+    /// <c>Serilog</c> section of its settings adds (<see cref="NodeOptions.LogSettings"/>); the node's level last.
+    /// </summary>
+    /// <exception cref="ArgumentException">The Serilog section is wrong: the message names the setting.</exception>
     public static Logger Create(NodeOptions options)
     {
         var config = new LoggerConfiguration()
@@ -28,20 +35,47 @@ public static class EsbLogging
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", options.NodeName);
+        var json = options.LogFormat == "json";
         var sinks = new List<ILogEventSink>();
         if (options.LogToConsole)
-            sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose().Enrich.With<ConsoleEnricher>()
-                .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger());
+            sinks.Add(json
+                ? new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Console(new CompactJsonFormatter()).CreateLogger()
+                : new LoggerConfiguration().MinimumLevel.Verbose().Enrich.With<ConsoleEnricher>()
+                    .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger());
         if (options.LogDirectory is { } directory)
             sinks.Add(new LoggerConfiguration().MinimumLevel.Verbose()
-                .WriteTo.File(new LineFormatter(), Path.Combine(directory, "server.log"),
+                .WriteTo.File(json ? new CompactJsonFormatter() : new LineFormatter(), Path.Combine(directory, "server.log"),
                     buffered: true, flushToDiskInterval: FlushInterval, shared: false,
                     fileSizeLimitBytes: 100L * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
                 .CreateLogger());
+        if (options.LogSettings is { } settings) ReadSettings(config, settings);
+        // The node's level wins over the section's MinimumLevel (esb serve takes that as its level when none is given).
+        config.MinimumLevel.Is(options.LogLevel);
         var background = new BackgroundSink([.. sinks]);
         var logger = config.WriteTo.Sink(background).CreateLogger();
         Writers.AddOrUpdate(logger, background);
         return logger;
+    }
+
+    // The section's sinks write beside the node's own: those that send over the network (Seq, OpenTelemetry) batch in
+    // the background by themselves.
+    private static void ReadSettings(LoggerConfiguration config, Microsoft.Extensions.Configuration.IConfiguration settings)
+    {
+        if (SerilogSettings.Check(settings) is { Count: > 0 } problems)
+            throw new ArgumentException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Problem}")));
+        var named = settings.GetSection("Using").GetChildren().Select(u => u.Value).OfType<string>().Where(n => n.Length > 0)
+            .Select(n => System.Reflection.Assembly.Load(new System.Reflection.AssemblyName(n)));
+        var reader = new ConfigurationReaderOptions([.. SerilogSettings.Assemblies.Concat(named).Distinct()]) { SectionName = null };
+        try
+        {
+            config.ReadFrom.Configuration(settings, reader);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+            var where = settings is Microsoft.Extensions.Configuration.IConfigurationSection { Path: { Length: > 0 } path } ? path : SerilogSettings.Section;
+            throw new ArgumentException($"{where}: {e.Message}", e);
+        }
     }
 
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(500);

@@ -47,6 +47,19 @@ public sealed class NodeOptions
     /// <summary>The least important events written: verbose, debug, information, warning, error or fatal.</summary>
     public Serilog.Events.LogEventLevel LogLevel { get; set; } = Serilog.Events.LogEventLevel.Information;
 
+    /// <summary>
+    /// How the console and <c>server.log</c> write an event: <c>text</c>, the node's one line per event, or <c>json</c>,
+    /// one JSON object per line (Serilog's compact JSON: <c>@t</c>, <c>@mt</c>, <c>@l</c>, the properties, <c>Cid</c> among them).
+    /// </summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>
+    /// A <c>Serilog</c> section read over the node's own console and file (more sinks, enrichers, level overrides;
+    /// see <see cref="Logging.SerilogSettings"/>); null for none. The node's level (<see cref="LogLevel"/>) wins over
+    /// the section's <c>MinimumLevel</c>.
+    /// </summary>
+    public Microsoft.Extensions.Configuration.IConfiguration? LogSettings { get; set; }
+
     /// <summary>Folder whose .cs files the node deploys when they are written; null watches none.</summary>
     public string? PickupDirectory { get; set; } = Path.Combine("pickup", "services");
 
@@ -89,6 +102,7 @@ public sealed class NodeOptions
     {
         Check(BrokerAddresses.Invalid(RabbitMq) is null,
             $"--rabbitmq: '{ServerAddress.RabbitMq(BrokerAddresses.Invalid(RabbitMq) ?? RabbitMq)}' is not an amqp:// or amqps:// address (a cluster's nodes: several, comma-separated)");
+        Check(LogFormat is "text" or "json", $"--log-format: '{LogFormat}' is not a log format; use text or json");
         Check(QueueType is "classic" or "quorum", $"--queue-type: '{QueueType}' is not a queue type; use classic or quorum");
         Check(SchedulerTakeover >= TimeSpan.FromSeconds(3) && SchedulerTakeover <= TimeSpan.FromMinutes(10),
             $"--scheduler-takeover: {SchedulerTakeover.TotalSeconds:0.###} s is out of range; give 3 to 600 seconds");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Integrations.Bus.Logging;
 using Integrations.Runtime;
 using Microsoft.Extensions.Configuration;
 
@@ -10,6 +11,10 @@ namespace Integrations.Esb.Cli;
 /// environment variables, then the command line's options. Each setting has one name per layer — <c>ChannelsUrl</c>
 /// in the file, <c>ESB_CHANNELS_URL</c>, <c>--channels-url</c>. A file that is not JSON, a setting it does not know and
 /// a value of the wrong type are errors that name the file and the setting.
+/// The file's <c>Serilog</c> section, and <c>ESB_SERILOG__…</c> variables over it (<c>ESB_SERILOG__WRITETO__0__NAME=Seq</c>:
+/// the path's parts joined by two underscores, as .NET names configuration keys in the environment), is handed to the
+/// node's logger as it is; what Serilog would pass over (a sink it does not have, a level that is none) is an error
+/// naming the setting too.
 /// </summary>
 internal sealed class NodeSettings
 {
@@ -21,7 +26,20 @@ internal sealed class NodeSettings
     {
         _file = file;
         Path = path;
+        // The environment's ESB_SERILOG__… over the file's Serilog section.
+        var serilog = new ConfigurationBuilder().AddConfiguration(file).AddEnvironmentVariables(Prefix).Build().GetSection(SerilogSettings.Section);
+        if (!serilog.GetChildren().Any()) return;
+        Serilog = serilog;
+        foreach (var (key, problem) in SerilogSettings.Check(serilog)) _errors.Add($"{SerilogWhere(key)}: {problem}");
     }
+
+    private const string Prefix = "ESB_";
+
+    /// <summary>The Serilog section, from the file and the environment; null when neither has one.</summary>
+    public IConfigurationSection? Serilog { get; }
+
+    /// <summary>The level the Serilog section asks for, the lowest layer of the node's level.</summary>
+    public Serilog.Events.LogEventLevel? SerilogLevel => Serilog is { } section ? SerilogSettings.DefaultLevel(section) : null;
 
     /// <summary>The settings file read, when there was one.</summary>
     public string? Path { get; }
@@ -33,7 +51,7 @@ internal sealed class NodeSettings
     public static IReadOnlyList<string> Known { get; } =
     [
         "RabbitMq", "Postgres", "Schema", "Roles", "ChannelsUrl", "AdminUrl", "NodeName", "Timeout", "LogDir", "LogLevel",
-        "Quiet", "PickupDir", "DataDir", "Import", "QueueType", "SchedulerTakeover", "Demo",
+        "LogFormat", "Quiet", "PickupDir", "DataDir", "Import", "QueueType", "SchedulerTakeover", "Demo",
     ];
 
     /// <summary>Reads the settings file, if there is one.</summary>
@@ -97,6 +115,15 @@ internal sealed class NodeSettings
         if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value)) return value;
         _errors.Add($"{Where(variable, key)}: '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}");
         return fallback;
+    }
+
+    // The variable that set a key of the Serilog section, else the file.
+    private string SerilogWhere(string key)
+    {
+        var variable = Prefix + key.Replace(":", "__", StringComparison.Ordinal);
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.OfType<string>())
+            if (name.Equals(variable, StringComparison.OrdinalIgnoreCase)) return name;
+        return _file.GetSection(key).Exists() && Path is not null ? $"{Path}: {key}" : variable.ToUpperInvariant();
     }
 
     private string Where(string variable, string key) => Env.Get(variable) is not null ? variable : $"{Path}: {Section}:{key}";

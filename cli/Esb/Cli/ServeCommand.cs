@@ -62,7 +62,13 @@ internal static class ServeCommand
         var logLevel = new Option<Serilog.Events.LogEventLevel>("--log-level")
         {
             Description = "The least important events logged: Verbose, Debug, Information, Warning, Error, Fatal (env ESB_LOG_LEVEL).",
-            DefaultValueFactory = _ => file.Value.Choice("ESB_LOG_LEVEL", "LogLevel", Serilog.Events.LogEventLevel.Information),
+            // Below the node's own level settings: the Serilog section's MinimumLevel.
+            DefaultValueFactory = _ => file.Value.Choice("ESB_LOG_LEVEL", "LogLevel", file.Value.SerilogLevel ?? Serilog.Events.LogEventLevel.Information),
+        };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "How the console and server.log write events: text (one line each) or json (compact JSON, one object a line) (env ESB_LOG_FORMAT).",
+            DefaultValueFactory = _ => file.Value.Text("ESB_LOG_FORMAT", "LogFormat", defaults.LogFormat),
         };
         var quiet = new Option<bool>("--quiet")
         {
@@ -112,10 +118,11 @@ internal static class ServeCommand
             ESB_SECRET_KEY (base64 of 32 bytes), else from the data directory's secret.key, made at first start;
             every node of a cluster needs the same key.
             Settings come from appsettings.json's "Esb" section (in the working directory, or the file ESB_CONFIG
-            names; compose/appsettings.example.json lists them), then ESB_* variables, then these options.
+            names; compose/appsettings.example.json lists them), then ESB_* variables, then these options. Its
+            "Serilog" section (and ESB_SERILOG__* variables) adds sinks, such as Seq and OpenTelemetry, to the log.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, quiet, pickup, dataDir, import, queueType, takeover, demo,
+            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, logFormat, quiet, pickup, dataDir, import, queueType, takeover, demo,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -134,6 +141,8 @@ internal static class ServeCommand
                     DefaultTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                     LogDirectory = parse.GetValue(logDir),
                     LogLevel = parse.GetValue(logLevel),
+                    LogFormat = parse.GetValue(logFormat)!.ToLowerInvariant(),
+                    LogSettings = file.Value.Serilog,
                     LogToConsole = !parse.GetValue(quiet),
                     DataDirectory = parse.GetValue(dataDir)!,
                     PickupDirectory = parse.GetValue(pickup),
