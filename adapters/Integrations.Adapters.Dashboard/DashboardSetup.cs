@@ -18,7 +18,7 @@ namespace Integrations.Adapters.Dashboard;
 
 /// <summary>
 /// The dashboard on the admin port: Blazor with interactive server rendering and MudBlazor, behind a login (the
-/// admin user; the session in a secure, HTTP-only, same-site cookie; anti-forgery tokens on every form; a wrong login
+/// admin user; the session in an HTTP-only, same-site cookie, secure whenever the admin port is https://; anti-forgery tokens on every form; a wrong login
 /// says nothing about which part was wrong, and repeated failures from one address wait longer and longer).
 /// </summary>
 public static class DashboardSetup
@@ -42,11 +42,12 @@ public static class DashboardSetup
             cookie.SlidingExpiration = true;
         });
         services.AddAuthorization();
-        services.AddAntiforgery();
+        // Its cookie secure over https://, as the session's.
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         // The dashboard reads and changes things through the node's own admin API, like the CLI, with the node's
         // internal key instead of the admin password: there is no second path to the data.
         services.AddSingleton(sp => AdminApiClient.WithInternalKey(sp.GetRequiredService<NodeOptions>().AdminUrl,
-            sp.GetRequiredService<AdminCredentials>().InternalKey, TimeSpan.FromMinutes(2)));
+            sp.GetRequiredService<AdminCredentials>().InternalKey, TimeSpan.FromMinutes(2), sp.GetService<NodeTls>()?.Admin));
         services.AddSingleton<ConfigScreens>();
         services.AddScoped<BrowserClock>();
         // The packages' scripts and styles (MudBlazor's, Blazor's, Monaco's) come without compressed copies; they are

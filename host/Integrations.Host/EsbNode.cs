@@ -39,7 +39,18 @@ public static class EsbNode
         if (edge && dashboard && channels.Port == admin.Port)
             throw new ArgumentException($"--channels-url and --admin-url must use different ports (both use {channels.Port})");
 
-        var logger = EsbLogging.Create(options);
+        // Before anything starts: a certificate that cannot be read stops the node naming its setting.
+        var tls = NodeTls.Load(options);
+        Serilog.Core.Logger logger;
+        try
+        {
+            logger = EsbLogging.Create(options);
+        }
+        catch
+        {
+            tls.Dispose();
+            throw;
+        }
         // Named "esb" whatever the process (tests host nodes too): the static assets are found by that name.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = "esb" });
         builder.Logging.ClearProviders();
@@ -50,15 +61,24 @@ public static class EsbNode
         if (edge) urls.Add(options.ChannelsUrl);
         if (dashboard) urls.Add(options.AdminUrl);
         builder.WebHost.UseUrls([.. urls]);
+        // The slim builder leaves https:// addresses out unless asked.
+        if (tls.Channels is not null || tls.Admin is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             RequestLimits.Configure(k);
+            // Each https:// port its own certificate, told apart by the port a connection came in on.
+            if (tls.Channels is not null || tls.Admin is not null)
+                k.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (connection, _) =>
+                    connection?.LocalEndPoint is System.Net.IPEndPoint { Port: var port }
+                        ? port == admin.Port && tls.Admin is not null ? tls.Admin : tls.Channels ?? tls.Admin
+                        : tls.Channels ?? tls.Admin);
         });
         // The dashboard's scripts and styles: from the packages and projects they come from when run from a build
         // (the runtime manifest beside the assemblies), from wwwroot when published.
         if (dashboard) builder.WebHost.UseStaticWebAssets();
 
+        builder.Services.AddSingleton(tls);
         builder.Services.AddEsbNode(options, logger)
             .AddRest()
             .AddAmqp(options)
@@ -78,10 +98,14 @@ public static class EsbNode
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(logger.Dispose);
+        app.Lifetime.ApplicationStopped.Register(tls.Dispose);
         app.Use(RequestLimits.Middleware(logger));
         if (edge) app.MapChannelPort(channels.Port);
         if (dashboard)
         {
+            // Browsers that saw the dashboard over https:// come back over https:// only (not on localhost: a developer's
+            // other local sites stay reachable over http://).
+            if (tls.Admin is not null) app.UseHsts();
             // Here, not first: requests on the channel port never go through the admin port's routing.
             app.UseRouting();
             // For probes: no login.

@@ -26,6 +26,12 @@ public sealed class NodeOptions
     /// <summary>Where the dashboard and the admin API listen.</summary>
     public string AdminUrl { get; set; } = "http://127.0.0.1:8183";
 
+    /// <summary>The channel port's TLS certificate: required when <see cref="ChannelsUrl"/> is <c>https://</c>, and only then.</summary>
+    public NodeCertificate? ChannelsCertificate { get; set; }
+
+    /// <summary>The admin port's TLS certificate: required when <see cref="AdminUrl"/> is <c>https://</c>, and only then.</summary>
+    public NodeCertificate? AdminCertificate { get; set; }
+
     /// <summary>The admin user's password; when null, one is generated at first start, printed once and kept in <see cref="DataDirectory"/>.</summary>
     public string? AdminPassword { get; set; }
 
@@ -108,12 +114,25 @@ public sealed class NodeOptions
             $"--scheduler-takeover: {SchedulerTakeover.TotalSeconds:0.###} s is out of range; give 3 to 600 seconds");
         Check(!string.IsNullOrWhiteSpace(Postgres), "--postgres: a connection string is required");
         Check(Uri.TryCreate(ChannelsUrl, UriKind.Absolute, out var c) && c.Scheme is "http" or "https",
-            $"--channels-url: '{ChannelsUrl}' is not an http:// address");
+            $"--channels-url: '{ChannelsUrl}' is not an http:// or https:// address");
         Check(Uri.TryCreate(AdminUrl, UriKind.Absolute, out var a) && a.Scheme is "http" or "https",
-            $"--admin-url: '{AdminUrl}' is not an http:// address");
+            $"--admin-url: '{AdminUrl}' is not an http:// or https:// address");
+        if (Roles.HasFlag(NodeRoles.Edge)) CheckTls("channels", ChannelsUrl, ChannelsCertificate);
+        if (Roles.HasFlag(NodeRoles.Dashboard)) CheckTls("admin", AdminUrl, AdminCertificate);
         Check(DefaultTimeout > TimeSpan.Zero, "--timeout: must be more than zero");
         Check(System.Text.RegularExpressions.Regex.IsMatch(Schema, "^[a-z_][a-z0-9_]*$"),
             $"--schema: '{Schema}' must be lower-case letters, digits and underscores");
+    }
+
+    // An https:// port needs a certificate, and a certificate an https:// port: a certificate beside an http:// address
+    // would look like TLS and be none.
+    private static void CheckTls(string port, string url, NodeCertificate? certificate)
+    {
+        var https = NodeTls.IsHttps(url);
+        Check(!https || certificate is not null,
+            $"--{port}-url: '{url}' is https:// and needs a certificate: --{port}-certificate (a PEM file, its key in --{port}-certificate-key, or a .pfx)");
+        Check(https || certificate is null,
+            $"--{port}-certificate: given, but --{port}-url '{url}' is not https://; serve https:// or give no certificate");
     }
 
     private static void Check(bool ok, string message)

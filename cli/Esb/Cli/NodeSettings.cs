@@ -50,9 +50,27 @@ internal sealed class NodeSettings
     /// <summary>Every setting the file's <c>Esb</c> section may have.</summary>
     public static IReadOnlyList<string> Known { get; } =
     [
-        "RabbitMq", "Postgres", "Schema", "Roles", "ChannelsUrl", "AdminUrl", "NodeName", "Timeout", "LogDir", "LogLevel",
+        "RabbitMq", "Postgres", "Schema", "Roles", "ChannelsUrl", "AdminUrl", "ChannelsCertificate", "AdminCertificate", "NodeName", "Timeout", "LogDir", "LogLevel",
         "LogFormat", "Quiet", "PickupDir", "DataDir", "Import", "QueueType", "SchedulerTakeover", "Demo",
     ];
+
+    /// <summary>The settings that are objects (a port's certificate), with the variable its password comes from.</summary>
+    private static readonly (string Key, string PasswordVariable)[] Certificates =
+        [("ChannelsCertificate", "ESB_CHANNELS_CERTIFICATE_PASSWORD"), ("AdminCertificate", "ESB_ADMIN_CERTIFICATE_PASSWORD")];
+
+    private static readonly string[] CertificateKeys = ["Path", "KeyPath"];
+
+    // Esb:ChannelsCertificate is {"Path": …, "KeyPath": …}; its password is a secret, from the environment only.
+    private void CheckCertificate(IConfigurationSection section, string passwordVariable)
+    {
+        if (section.Value is { Length: > 0 })
+            _errors.Add($"{Path}: {section.Path}: expected an object with Path (and KeyPath for a PEM key), got '{section.Value}'");
+        foreach (var key in section.GetChildren().Select(c => c.Key))
+            if (key.Equals("Password", StringComparison.OrdinalIgnoreCase))
+                _errors.Add($"{Path}: {section.Path}:{key} is not a setting: the password comes from {passwordVariable} only, never from a file");
+            else if (!CertificateKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                _errors.Add($"{Path}: {section.Path}:{key} is not a setting{Suggestions.DidYouMean(key, CertificateKeys)}");
+    }
 
     /// <summary>Reads the settings file, if there is one.</summary>
     public static NodeSettings Load()
@@ -72,6 +90,7 @@ internal sealed class NodeSettings
             foreach (var key in file.GetSection(Section).GetChildren().Select(c => c.Key))
                 if (!Known.Contains(key, StringComparer.OrdinalIgnoreCase))
                     settings._errors.Add($"{path}: {Section}:{key} is not a setting{Suggestions.DidYouMean(key, Known)}");
+            foreach (var (key, variable) in Certificates) settings.CheckCertificate(file.GetSection($"{Section}:{key}"), variable);
             return settings;
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)

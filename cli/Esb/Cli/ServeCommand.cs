@@ -44,6 +44,26 @@ internal static class ServeCommand
             Description = "Where the dashboard and the admin API listen (env ESB_ADMIN_URL).",
             DefaultValueFactory = _ => file.Value.Text("ESB_ADMIN_URL", "AdminUrl", defaults.AdminUrl),
         };
+        var channelsCertificate = new Option<string?>("--channels-certificate")
+        {
+            Description = "The channel port's TLS certificate, for an https:// --channels-url: a PEM file, or a .pfx; its password from ESB_CHANNELS_CERTIFICATE_PASSWORD (env ESB_CHANNELS_CERTIFICATE).",
+            DefaultValueFactory = _ => file.Value.Text("ESB_CHANNELS_CERTIFICATE", "ChannelsCertificate:Path"),
+        };
+        var channelsKey = new Option<string?>("--channels-certificate-key")
+        {
+            Description = "The PEM private key of --channels-certificate, when it is not in the same file (env ESB_CHANNELS_CERTIFICATE_KEY).",
+            DefaultValueFactory = _ => file.Value.Text("ESB_CHANNELS_CERTIFICATE_KEY", "ChannelsCertificate:KeyPath"),
+        };
+        var adminCertificate = new Option<string?>("--admin-certificate")
+        {
+            Description = "The admin port's TLS certificate, for an https:// --admin-url: a PEM file, or a .pfx; its password from ESB_ADMIN_CERTIFICATE_PASSWORD (env ESB_ADMIN_CERTIFICATE).",
+            DefaultValueFactory = _ => file.Value.Text("ESB_ADMIN_CERTIFICATE", "AdminCertificate:Path"),
+        };
+        var adminKey = new Option<string?>("--admin-certificate-key")
+        {
+            Description = "The PEM private key of --admin-certificate, when it is not in the same file (env ESB_ADMIN_CERTIFICATE_KEY).",
+            DefaultValueFactory = _ => file.Value.Text("ESB_ADMIN_CERTIFICATE_KEY", "AdminCertificate:KeyPath"),
+        };
         var name = new Option<string>("--name")
         {
             Description = "The node's name in logs and answers (env ESB_NODE_NAME; default: host name and process id).",
@@ -116,13 +136,15 @@ internal static class ServeCommand
             The admin password comes from ESB_ADMIN_PASSWORD; without it the first node of a cluster makes one,
             prints it once and keeps it in the data directory. The key that encrypts secrets comes from
             ESB_SECRET_KEY (base64 of 32 bytes), else from the data directory's secret.key, made at first start;
-            every node of a cluster needs the same key.
+            every node of a cluster needs the same key. An https:// address serves the certificate its
+            --channels-certificate or --admin-certificate names; a .pfx's or an encrypted key's password comes
+            from ESB_CHANNELS_CERTIFICATE_PASSWORD or ESB_ADMIN_CERTIFICATE_PASSWORD.
             Settings come from appsettings.json's "Esb" section (in the working directory, or the file ESB_CONFIG
             names; compose/appsettings.example.json lists them), then ESB_* variables, then these options. Its
             "Serilog" section (and ESB_SERILOG__* variables) adds sinks, such as Seq and OpenTelemetry, to the log.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, name, timeout, logDir, logLevel, logFormat, quiet, pickup, dataDir, import, queueType, takeover, demo,
+            rabbit, postgres, schema, roles, channels, admin, channelsCertificate, channelsKey, adminCertificate, adminKey, name, timeout, logDir, logLevel, logFormat, quiet, pickup, dataDir, import, queueType, takeover, demo,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -137,6 +159,9 @@ internal static class ServeCommand
                     Roles = NodeRolesParser.Parse(parse.GetValue(roles)!),
                     ChannelsUrl = parse.GetValue(channels)!,
                     AdminUrl = parse.GetValue(admin)!,
+                    // The passwords from the environment only, as the admin password and the key.
+                    ChannelsCertificate = Certificate(parse.GetValue(channelsCertificate), parse.GetValue(channelsKey), Env.Get("ESB_CHANNELS_CERTIFICATE_PASSWORD")),
+                    AdminCertificate = Certificate(parse.GetValue(adminCertificate), parse.GetValue(adminKey), Env.Get("ESB_ADMIN_CERTIFICATE_PASSWORD")),
                     NodeName = parse.GetValue(name)!,
                     DefaultTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                     LogDirectory = parse.GetValue(logDir),
@@ -230,6 +255,10 @@ internal static class ServeCommand
         await app.DisposeAsync();
         return 0;
     }
+
+    // A key file alone is a certificate without its file: NodeCertificate.Load says so.
+    private static NodeCertificate? Certificate(string? path, string? key, string? password) =>
+        path is not { Length: > 0 } && key is not { Length: > 0 } ? null : new NodeCertificate(path ?? "", key, password);
 
     private static NodeStartRefusedException? Refusal(Exception e) => e switch
     {

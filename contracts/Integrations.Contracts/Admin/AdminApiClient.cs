@@ -43,15 +43,29 @@ public sealed class AdminApiClient : IDisposable
         return new AdminApiClient(http);
     }
 
-    /// <summary>A client for a node's own dashboard, which authenticates with the node's internal key.</summary>
-    public static AdminApiClient WithInternalKey(string url, string key, TimeSpan timeout)
+    /// <summary>
+    /// A client for a node's own dashboard, which authenticates with the node's internal key. Over https:// it trusts
+    /// <paramref name="ownCertificate"/>, the node's own admin certificate, besides those the system trusts: a node
+    /// talks to itself on an address (127.0.0.1, 0.0.0.0) its certificate does not name, with a certificate the system
+    /// may not know (a self-signed one).
+    /// </summary>
+    public static AdminApiClient WithInternalKey(string url, string key, TimeSpan timeout, System.Security.Cryptography.X509Certificates.X509Certificate2? ownCertificate = null)
     {
-        var http = Create(url, timeout);
+        var http = ownCertificate is null ? Create(url, timeout) : Create(url, timeout, new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, presented, _, errors) =>
+                    errors == System.Net.Security.SslPolicyErrors.None || presented is not null && presented.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)
+                        == ownCertificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
+            },
+        });
         http.DefaultRequestHeaders.Add(InternalKeyHeader, key);
         return new AdminApiClient(http);
     }
 
-    private static HttpClient Create(string url, TimeSpan timeout) => new() { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = timeout };
+    private static HttpClient Create(string url, TimeSpan timeout, HttpMessageHandler? handler = null) =>
+        new(handler ?? new HttpClientHandler()) { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = timeout };
 
     /// <summary>Sends a request to <paramref name="path"/> (<c>admin/…</c>, with or without a leading slash) and returns the answer as it came.</summary>
     /// <exception cref="HttpRequestException">The node cannot be reached.</exception>
