@@ -80,10 +80,11 @@ public sealed class EsbProcess : IAsyncDisposable
         _process.WaitForExit(); // the output's last lines
     }
 
-    /// <summary>A node started this way: its channel port answers ping.</summary>
-    public async Task WaitUntilServingAsync(string channelsUrl, TimeSpan limit)
+    /// <summary>A node started this way: its channel port answers ping (asked with <paramref name="client"/>, when given: one that trusts its certificate).</summary>
+    public async Task WaitUntilServingAsync(string channelsUrl, TimeSpan limit, HttpClient? client = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var own = client is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(2) } : null;
+        var http = client ?? own!;
         var clock = Stopwatch.StartNew();
         while (true)
         {
