@@ -46,7 +46,7 @@ public static class DashboardSetup
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         // The dashboard reads and changes things through the node's own admin API, like the CLI, with the node's
         // internal key instead of the admin password: there is no second path to the data.
-        services.AddSingleton(sp => AdminApiClient.WithInternalKey(OwnAddress(sp.GetRequiredService<NodeOptions>().AdminUrl),
+        services.AddSingleton(sp => AdminApiClient.WithInternalKey(NodeAddress.Reachable(sp.GetRequiredService<NodeOptions>().AdminUrl),
             sp.GetRequiredService<AdminCredentials>().InternalKey, TimeSpan.FromMinutes(2), sp.GetService<NodeTls>()?.Admin));
         services.AddSingleton<ConfigScreens>();
         services.AddScoped<BrowserClock>();
@@ -117,11 +117,6 @@ public static class DashboardSetup
             return serve(http);
         };
     }
-
-    // A node listening on every interface (0.0.0.0, [::]) is asked on the loopback: no one can connect to 0.0.0.0.
-    internal static string OwnAddress(string adminUrl) =>
-        System.Text.RegularExpressions.Regex.Replace(adminUrl, @"^(https?://)(0\.0\.0\.0|\[::\]|\+|\*)(?=[:/]|$)", "${1}127.0.0.1",
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     private static async Task<IResult> LoginAsync(HttpContext http, AdminCredentials credentials, ILogger log)
     {

@@ -27,9 +27,7 @@ public sealed partial class RestChannelDocument
     private static readonly string[] BodyMethods = ["post", "put", "patch"];
     private static readonly JsonSchemaExporterOptions Exporter = new() { TreatNullObliviousAsNonNullable = true };
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly string Version = typeof(RestChannelDocument).Assembly
-        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
+    private static readonly string Version = typeof(RestChannelDocument).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
     private readonly ConfigView _config;
     private readonly ServiceCatalog _catalog;

@@ -51,14 +51,12 @@ internal static class HealthCommand
                     return 0;
                 }
             }
-            if (!Uri.TryCreate(address, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
+            if (!Uri.TryCreate(NodeAddress.Reachable(address), UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
             {
                 Console.Error.WriteLine($"esb health: '{address}' is not an http or https address");
                 return 2;
             }
-            // A node listening on every interface is asked on the loopback.
-            var host = listen.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*" ? "127.0.0.1" : listen.Host;
-            var probe = new UriBuilder(listen.Scheme, host, listen.Port, path).Uri;
+            var probe = new UriBuilder(listen.Scheme, listen.Host, listen.Port, path).Uri;
             using var http = new HttpClient(new SocketsHttpHandler
             {
                 // Asked on the loopback, the node's certificate names another host: what matters is its answer.

@@ -14,14 +14,16 @@ public static class Partner
     /// channel, sees as <c>/queue/NAME</c>). As a careful partner does, a batch the broker did not confirm (rejected
     /// while a cluster elects a queue's new leader, or the connection lost) is sent again: at least once.
     /// </summary>
-    public static async Task SendAsync(string broker, string queue, IEnumerable<string> ids, string? replyTo = null, int delayMs = 10)
+    /// With <paramref name="masstransit"/>, each is a MassTransit application's request: its envelope, the answer asked
+    /// for at <paramref name="replyTo"/> as the response address.
+    public static async Task SendAsync(string broker, string queue, IEnumerable<string> ids, string? replyTo = null, int delayMs = 10, bool masstransit = false)
     {
         foreach (var batch in ids.Chunk(100))
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await SendBatchAsync(broker, queue, batch, replyTo, delayMs);
+                    await SendBatchAsync(broker, queue, batch, replyTo, delayMs, masstransit);
                     break;
                 }
                 catch (Exception e) when (attempt < 60 && e is RabbitMQ.Client.Exceptions.PublishException or RabbitMQ.Client.Exceptions.AlreadyClosedException
@@ -32,16 +34,23 @@ public static class Partner
             }
     }
 
-    private static async Task SendBatchAsync(string broker, string queue, IReadOnlyList<string> ids, string? replyTo, int delayMs)
+    private static async Task SendBatchAsync(string broker, string queue, IReadOnlyList<string> ids, string? replyTo, int delayMs, bool masstransit)
     {
         await using var connection = await new ConnectionFactory { Uri = new Uri(broker), ClientProvidedName = "fault lab partner" }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         if (replyTo is not null) await channel.QueueDeclareAsync(replyTo, durable: true, exclusive: false, autoDelete: false);
         var pending = new List<ValueTask>();
         foreach (var id in ids)
-            pending.Add(channel.BasicPublishAsync("", queue, mandatory: true,
-                new BasicProperties { DeliveryMode = DeliveryModes.Persistent, MessageId = id, ReplyTo = replyTo, ContentType = "application/json" },
-                Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","delay_ms":{{delayMs}}}""")));
+            pending.Add(masstransit
+                ? channel.BasicPublishAsync("", queue, mandatory: true,
+                    new BasicProperties { DeliveryMode = DeliveryModes.Persistent, MessageId = id, ContentType = "application/vnd.masstransit+json" },
+                    Encoding.UTF8.GetBytes($$$"""
+                        {"messageId":"{{{Guid.NewGuid()}}}","requestId":"{{{Guid.NewGuid()}}}","responseAddress":"rabbitmq://localhost/{{{replyTo}}}?temporary=true",
+                         "messageType":["urn:message:Faults:Work"],"message":{"id":"{{{id}}}","delayMs":{{{delayMs}}}}}
+                        """))
+                : channel.BasicPublishAsync("", queue, mandatory: true,
+                    new BasicProperties { DeliveryMode = DeliveryModes.Persistent, MessageId = id, ReplyTo = replyTo, ContentType = "application/json" },
+                    Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","delay_ms":{{delayMs}}}""")));
         foreach (var p in pending) await p;
     }
 
@@ -75,7 +84,7 @@ public static class Partner
         }
     }
 
-    /// <summary>Takes every message of <paramref name="queue"/> and returns the distinct ids of their JSON bodies.</summary>
+    /// <summary>Takes every message of <paramref name="queue"/> and returns the distinct ids of their JSON bodies (of the message inside a MassTransit envelope).</summary>
     public static async Task<HashSet<string>> DrainIdsAsync(string broker, string queue)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -86,7 +95,8 @@ public static class Partner
             while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
             {
                 using var json = JsonDocument.Parse(message.Body);
-                ids.Add(json.RootElement.GetProperty("id").GetString()!);
+                var body = json.RootElement.TryGetProperty("message", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : json.RootElement;
+                ids.Add(body.GetProperty("id").GetString()!);
             }
         }
         catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
