@@ -135,7 +135,8 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         Log.Error("channel_amqp {Name}: cannot consume {Queue} ({Reason}); trying again in {Seconds:0.#} s", endpoint.Channel.Name,
             endpoint.Route == Route.Held ? HeldQueueOf(endpoint.Channel) : endpoint.Channel.Queue, AmqpErrors.Explain(error), retryIn.TotalSeconds);
 
-    private static string DeadLetterQueueOf(ChannelAmqp channel) => channel.DeadLetterQueue ?? channel.Queue + ".dead";
+    /// <summary>Where a channel keeps the messages it gave up on, on its broker.</summary>
+    public static string DeadLetterQueueOf(ChannelAmqp channel) => channel.DeadLetterQueue ?? channel.Queue + ".dead";
 
     /// <inheritdoc />
     protected override string? DepthKind => "channel";
@@ -171,7 +172,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
             }
             catch (FormatException e)
             {
-                await message.DeadLetterAsync(new DeadLetter(cid, 400, e.Message, definition.Name, 1), CancellationToken.None).ConfigureAwait(false);
+                await message.DeadLetterAsync(new DeadLetter(cid, 400, e.Message, definition.Name, 1) { Node = _options.NodeName }, CancellationToken.None).ConfigureAwait(false);
                 hop.End(400, e.Message);
                 log.Warning("channel_amqp {Name}: {Reason}; the message is kept in {DeadLetterQueue}", definition.Name, e.Message, DeadLetterQueueOf(definition));
                 return;
@@ -190,7 +191,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries,
             () => definition.Topic is { } topic ? PublishAsync(topic, call) : _runtime.RunHereAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_amqp {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
-                definition.Name, target, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
+                definition.Name, target, failed.Status, tries, definition.Retries), Stopping, _options.NodeName).ConfigureAwait(false);
         hop.End(result.Status, result.Error);
         if (settled == Settlement.Deferred) return; // the node is stopping: another node takes it
         if (settled == Settlement.DeadLettered)

@@ -11,6 +11,7 @@ public static class AmqpServices
     {
         services.AddSingleton<AmqpBrokers>();
         services.AddSingleton<AmqpOutgoing>();
+        services.AddSingleton<Integrations.Bus.Failed.IDeadLetterPlaces, AmqpDeadLetters>();
         // Edges move messages of other brokers into the backbone; workers run them, and those of the backbone's own broker.
         if ((options.Roles & (NodeRoles.Edge | NodeRoles.Worker)) != 0) services.AddHostedService<AmqpChannels>();
         return services;

@@ -136,7 +136,7 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
         };
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, definition.Name, definition.Retries, () => _runtime.RunHereAsync(call, Stopping),
             (failed, tries) => log.Warning("channel_mq {Name}: {Service} failed ({Status}): trying again ({Attempt} of {Retries})",
-                definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping).ConfigureAwait(false);
+                definition.Name, definition.Service, failed.Status, tries, definition.Retries), Stopping, _options.NodeName).ConfigureAwait(false);
         hop.End(result.Status, result.Error);
         if (settled == Settlement.Deferred) return; // the node is stopping: another worker takes it
         if (settled == Settlement.DeadLettered)

@@ -11,6 +11,7 @@ public static class MqServices
     {
         services.AddSingleton<MqBrokers>();
         services.AddSingleton<MqOutgoing>();
+        services.AddSingleton<Integrations.Bus.Failed.IDeadLetterPlaces, MqDeadLetters>();
         // Edges receive and move the messages into the backbone; workers run them.
         if ((options.Roles & (NodeRoles.Edge | NodeRoles.Worker)) != 0) services.AddHostedService<MqChannels>();
         return services;

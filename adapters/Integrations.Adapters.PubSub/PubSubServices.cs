@@ -16,6 +16,7 @@ public static class PubSubServices
         services.AddSingleton<ITopicPublisher>(sp => sp.GetRequiredService<Topics>());
         services.AddSingleton<IConfigApplier>(sp => sp.GetRequiredService<Topics>());
         services.AddSingleton<IChannelRoutes, TopicPublishing>();
+        services.AddSingleton<Integrations.Bus.Failed.IDeadLetterPlaces, SubscriptionDeadLetters>();
         if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<SubscriptionDelivery>();
         return services;
     }

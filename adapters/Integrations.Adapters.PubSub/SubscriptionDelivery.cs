@@ -26,12 +26,14 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
     private readonly ServiceClient _client;
     private readonly IOutgoingConnections _outgoing;
     private readonly Pushes _pushes;
+    private readonly NodeOptions _options;
     private readonly IDisposable _watch;
 
     /// <summary>Follows the subscriptions.</summary>
     public SubscriptionDelivery(ConfigView view, RabbitBackbone backbone, ServiceClient client, IOutgoingConnections outgoing,
-        Pushes pushes, ServiceCatalog catalog, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
+        Pushes pushes, ServiceCatalog catalog, NodeOptions options, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
     {
+        _options = options;
         _view = view;
         _backbone = backbone;
         _client = client;
@@ -88,7 +90,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
                 ? ServiceResult.Failed(cid, error.Status, error.Message)
                 : new ServiceResult { Cid = cid, Status = 200 },
             (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
-                subscription.Name, failed.Error, tries, subscription.Retries), Stopping).ConfigureAwait(false);
+                subscription.Name, failed.Error, tries, subscription.Retries), Stopping, _options.NodeName).ConfigureAwait(false);
         hop.End(result.Status, result.Error);
         if (settled == Settlement.Deferred) return; // delivered again after the restart
         if (settled == Settlement.DeadLettered)

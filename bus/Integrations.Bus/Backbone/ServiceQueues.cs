@@ -120,7 +120,7 @@ public sealed class ServiceQueues : ConsumerHost<ServiceDefinition>
                 {
                     Log.ForContext("Cid", call.Cid).Warning("{Service}: a call nobody waits for failed ({Status}); kept in {Queue}_error",
                         call.Service, outcome.Status, ServiceNames.QueueOf(name));
-                    await message.DeadLetterAsync(new DeadLetter(call.Cid, outcome.Status, outcome.Error ?? "failed", name, 1), CancellationToken.None).ConfigureAwait(false);
+                    await message.DeadLetterAsync(DeadLetter.Of(call.Cid, outcome, name, 1, _options.NodeName), CancellationToken.None).ConfigureAwait(false);
                 }
                 else await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
                 if (call.ReportTo is { } reportTo) await ReportAsync(call, reportTo, outcome, started, clock.Elapsed).ConfigureAwait(false);
@@ -143,7 +143,7 @@ public sealed class ServiceQueues : ConsumerHost<ServiceDefinition>
             Log.ForContext("Cid", call.Cid).Error(e, "{Service}: the call could not be handled; moving it to {Queue}_error", call.Service, ServiceNames.QueueOf(name));
             try
             {
-                await message.DeadLetterAsync(new DeadLetter(call.Cid, 500, e.Message, name, 1), CancellationToken.None).ConfigureAwait(false);
+                await message.DeadLetterAsync(new DeadLetter(call.Cid, 500, e.Message, name, 1) { Node = _options.NodeName }, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception again)
             {

@@ -28,6 +28,14 @@ public static class Wire
     public const string Source = "esb-source";
     /// <summary>An AMQP message's routing key, kept on its dead-letter copy so it can be sent again where it came from.</summary>
     public const string RoutingKey = "esb-routing-key";
+    /// <summary>The failed-message record a message given up on belongs to: set when it is first given up, kept when it is sent again.</summary>
+    public const string FailedId = "esb-failed-id";
+    /// <summary>The node that gave a message up.</summary>
+    public const string Node = "esb-node";
+    /// <summary>The type of the exception a failed service threw (for operators, never for callers).</summary>
+    public const string Exception = "esb-exception";
+    /// <summary>Where that exception was thrown: its first stack frame.</summary>
+    public const string Frame = "esb-frame";
     /// <summary>The topic a pub/sub message was published to.</summary>
     public const string Topic = "esb-topic";
     /// <summary>
@@ -79,8 +87,23 @@ public static class Wire
         headers[Source] = letter.Source;
         headers[Attempts] = letter.Attempts;
         headers[FailedAt] = letter.FailedAt.ToString("O", CultureInfo.InvariantCulture);
+        // The first time it is given up it gets a record of its own; sent again from there, it keeps that record's id.
+        if (Text(headers, FailedId) is null) headers[FailedId] = Guid.NewGuid().ToString("N");
+        SetOrRemove(headers, Node, letter.Node);
+        SetOrRemove(headers, Exception, letter.Exception);
+        SetOrRemove(headers, Frame, letter.Frame);
         return headers;
     }
+
+    private static void SetOrRemove(Dictionary<string, object?> headers, string name, string? value)
+    {
+        if (value is null) headers.Remove(name);
+        else headers[name] = value;
+    }
+
+    /// <summary>The headers <see cref="DeadLetterHeaders"/> adds: what a message sent again from its record leaves behind.</summary>
+    public static readonly IReadOnlySet<string> FailureHeaders = new HashSet<string>(StringComparer.Ordinal)
+        { Status, Error, Source, Attempts, FailedAt, RoutingKey, Node, Exception, Frame, Deadline };
 
     /// <summary>
     /// The copy of a message given up on, for its dead-letter queue: what it carried (but the headers of its stay in
@@ -95,6 +118,7 @@ public static class Wire
             ContentType = original.ContentType,
             MessageId = original.MessageId,
             CorrelationId = original.CorrelationId,
+            ReplyTo = original.ReplyTo,
             DeliveryMode = DeliveryModes.Persistent,
             Headers = headers,
         };
@@ -214,6 +238,8 @@ public static class Wire
         var headers = new Dictionary<string, object?>(3) { [Status] = result.Status, [Cid] = result.Cid };
         if (result.Headers is { Count: > 0 } h) headers[Headers] = JsonSerializer.Serialize(h);
         if (result.Error is not null) headers[Error] = result.Error;
+        if (result.Exception is not null) headers[Exception] = result.Exception;
+        if (result.Frame is not null) headers[Frame] = result.Frame;
         var properties = new BasicProperties { CorrelationId = correlationId, Headers = headers, DeliveryMode = persistent ? DeliveryModes.Persistent : DeliveryModes.Transient };
         return (properties, result.Output is null ? [] : Encoding.UTF8.GetBytes(result.Output));
     }
@@ -228,18 +254,10 @@ public static class Wire
             Status = status,
             Output = status < 400 ? Encoding.UTF8.GetString(body.Span) : null,
             Error = Text(headers, Error),
+            Exception = Text(headers, Exception),
+            Frame = Text(headers, Frame),
             Headers = Text(headers, Headers) is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null,
         };
-    }
-
-    /// <summary>Headers for a call moved to an error queue: why, and when.</summary>
-    public static BasicProperties Failed(IReadOnlyBasicProperties original, ServiceResult result)
-    {
-        var headers = original.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(original.Headers);
-        headers[Status] = result.Status;
-        headers[Error] = result.Error ?? "failed";
-        headers["esb-failed-at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        return new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, Headers = headers };
     }
 
 }

@@ -10,4 +10,17 @@ public sealed record DeadLetter(string Cid, int Status, string Error, string Sou
 {
     /// <summary>When it was given up on.</summary>
     public DateTimeOffset FailedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The node that gave it up, when it is known.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>The type of the exception the service threw, if it threw one.</summary>
+    public string? Exception { get; init; }
+
+    /// <summary>Where that exception was thrown: its first stack frame.</summary>
+    public string? Frame { get; init; }
+
+    /// <summary>A letter for a message given up on with <paramref name="result"/>.</summary>
+    public static DeadLetter Of(string cid, ServiceResult result, string source, int attempts, string? node) =>
+        new(cid, result.Status, result.Error ?? "failed", source, attempts) { Node = node, Exception = result.Exception, Frame = result.Frame };
 }

@@ -86,10 +86,11 @@ public static class DeliveryPolicy
     /// <summary>
     /// Runs <paramref name="attempt"/> for <paramref name="message"/> under the policy, then settles the message: a
     /// success is answered (to its reply-to, if it has one) and completed; a failure while the node stops is given back
-    /// for another consumer; any other failure is dead-lettered with the reason, under <paramref name="endpoint"/>'s name.
+    /// for another consumer; any other failure is dead-lettered with the reason, under <paramref name="endpoint"/>'s name,
+    /// as given up by <paramref name="node"/>.
     /// </summary>
     public static async Task<(ServiceResult Result, Settlement Settled)> DeliverAsync(IInbound message, string cid, string endpoint, int retries,
-        Func<Task<ServiceResult>> attempt, Action<ServiceResult, int>? retrying, CancellationToken stopping)
+        Func<Task<ServiceResult>> attempt, Action<ServiceResult, int>? retrying, CancellationToken stopping, string? node = null)
     {
         var (result, attempts) = await RunAsync(attempt, retries, retrying, stopping).ConfigureAwait(false);
         // The node stopping, or the message bus still away: back to the broker, to come again.
@@ -109,13 +110,13 @@ public static class DeliveryPolicy
                 // The broker is there but refuses the answer (no such reply address): running the message again would
                 // not change that, and it would run for ever. It is kept, with why, for an operator.
                 var refused = ServiceResult.Failed(cid, 502, $"the service answered, but its answer could not be sent to {message.ReplyTo}: {e.Message}");
-                await message.DeadLetterAsync(new DeadLetter(cid, refused.Status, refused.Error!, endpoint, attempts), CancellationToken.None).ConfigureAwait(false);
+                await message.DeadLetterAsync(DeadLetter.Of(cid, refused, endpoint, attempts, node), CancellationToken.None).ConfigureAwait(false);
                 return (refused, Settlement.DeadLettered);
             }
             await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
             return (result, Settlement.Completed);
         }
-        await message.DeadLetterAsync(new DeadLetter(cid, result.Status, result.Error ?? "failed", endpoint, attempts), CancellationToken.None).ConfigureAwait(false);
+        await message.DeadLetterAsync(DeadLetter.Of(cid, result, endpoint, attempts, node), CancellationToken.None).ConfigureAwait(false);
         return (result, Settlement.DeadLettered);
     }
 }

@@ -75,6 +75,9 @@ public sealed class NodeOptions
     /// <summary>Folder for the node's local files (the generated admin password).</summary>
     public string DataDirectory { get; set; } = ".esb";
 
+    /// <summary>How long failed messages are kept once archived or retried (<c>esb failed</c>).</summary>
+    public TimeSpan FailedRetention { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>How long the runs of scheduled jobs are kept.</summary>
     public TimeSpan JobHistory { get; set; } = TimeSpan.FromDays(7);
 

@@ -49,6 +49,7 @@ public static class NodeServices
         services.AddHostedService(sp => sp.GetRequiredService<Deployments>());
         services.AddHostedService<PickupFolder>();
         if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<ServiceQueues>();
+        AddFailedMessages(services, options);
         return services;
     }
 
@@ -98,6 +99,18 @@ public static class NodeServices
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
+    }
+
+    // Every node can look at failed messages and send them back; workers take them from the dead-letter queues.
+    private static void AddFailedMessages(IServiceCollection services, NodeOptions options)
+    {
+        services.AddSingleton<Failed.IDeadLetterPlaces, Failed.ServiceDeadLetters>();
+        services.AddSingleton<Failed.DeadLetterPlaces>();
+        services.AddSingleton<Failed.FailedMessages>();
+        services.AddHostedService(sp => sp.GetRequiredService<Failed.FailedMessages>());
+        if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<Failed.FailedMessageIngest>();
+        services.ConfigureMarten(marten => marten.Schema.For<Failed.FailedMessage>().Identity(m => m.Id)
+            .Index(m => m.State).Index(m => m.Group).Index(m => m.Service).Index(m => m.Channel).Index(m => m.Cid).Index(m => m.LastFailed));
     }
 
     // The cluster's events and pushes go over the backbone's own connection.

@@ -79,12 +79,22 @@ public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient cli
         catch (Exception e)
         {
             log.Error(e, "{Service} failed after {Elapsed:0.0} ms", request.Service, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return ServiceResult.Failed(request.Cid, 500, $"{request.Service} failed; the server log has the details under cid={request.Cid}");
+            return ServiceResult.Failed(request.Cid, 500, $"{request.Service} failed; the server log has the details under cid={request.Cid}")
+                with { Exception = e.GetType().FullName, Frame = FirstFrameOf(e) };
         }
         finally
         {
             deadline.Dispose();
         }
+    }
+
+    // "at Orders.Ship.Handle(Input input, ServiceContext ctx) in Ship.cs:line 12", without the file's folder.
+    private static string? FirstFrameOf(Exception e)
+    {
+        var line = e.StackTrace?.Split('\n', 2)[0].Trim();
+        if (string.IsNullOrEmpty(line)) return null;
+        var file = line.IndexOf(" in ", StringComparison.Ordinal);
+        return file < 0 ? line : line[..(file + 4)] + Path.GetFileName(line[(file + 4)..]);
     }
 
     /// <inheritdoc />

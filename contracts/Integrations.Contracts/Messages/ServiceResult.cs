@@ -18,6 +18,15 @@ public sealed record ServiceResult
     /// <summary>Headers the service set for the caller, if any.</summary>
     public Dictionary<string, string>? Headers { get; init; }
 
+    /// <summary>
+    /// For operators, never for the caller: the type of the exception a failed service threw, when it threw one
+    /// (<c>System.InvalidOperationException</c>), as the failed-message store groups failures by it.
+    /// </summary>
+    public string? Exception { get; init; }
+
+    /// <summary>For operators, never for the caller: where that exception was thrown, its first stack frame.</summary>
+    public string? Frame { get; init; }
+
     /// <summary>A successful result.</summary>
     public static ServiceResult Ok(string cid, string output) => new() { Cid = cid, Status = 200, Output = output };
 
