@@ -58,6 +58,7 @@ public static class ConfigEndpoints
             return Results.Json(new { topic = name, cid }, Json, statusCode: 202);
         });
         admin.MapSchedulerEndpoints();
+        admin.MapFailedEndpoints();
         admin.MapEnvironmentEndpoints();
     }
 

@@ -112,8 +112,9 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
     /// <summary>The groups of the messages in <paramref name="state"/> (failed, unless said), the largest first.</summary>
     public async Task<IReadOnlyList<FailedGroup>> GroupsAsync(string? state, CancellationToken cancellation)
     {
+        var wanted = state ?? FailedMessage.Failed;
         await using var session = store.QuerySession();
-        var rows = await session.Query<FailedMessage>().Where(m => m.State == (state ?? FailedMessage.Failed))
+        var rows = await session.Query<FailedMessage>().Where(m => m.State == wanted)
             .Select(m => new GroupRow(m.Group, m.Kind, m.Channel, m.Service, m.Cause, m.Error, m.FirstFailed, m.LastFailed))
             .ToListAsync(cancellation).ConfigureAwait(false);
         return rows.GroupBy(r => r.Group, StringComparer.Ordinal)

@@ -118,6 +118,34 @@ public sealed class AdminApiClient : IDisposable
     public async Task<JobStatus> JobStatusAsync(string name, int limit = 50, CancellationToken cancellation = default) =>
         (await SendAsync(HttpMethod.Get, $"admin/scheduler/{Uri.EscapeDataString(name)}/runs?limit={limit}", cancellation: cancellation).ConfigureAwait(false)).As<JobStatus>();
 
+    /// <summary>
+    /// The failed messages that match <paramref name="filters"/> (<c>state</c>, <c>service</c>, <c>channel</c>, <c>cid</c>,
+    /// <c>text</c>, <c>group</c>, <c>since</c>, <c>until</c>, <c>limit</c>, <c>offset</c>), last failed first.
+    /// </summary>
+    public async Task<FailedMessageList> FailedAsync(IReadOnlyDictionary<string, string>? filters = null, CancellationToken cancellation = default)
+    {
+        var query = filters is { Count: > 0 } ? "?" + string.Join('&', filters.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}")) : "";
+        return (await SendAsync(HttpMethod.Get, "admin/failed" + query, cancellation: cancellation).ConfigureAwait(false)).As<FailedMessageList>();
+    }
+
+    /// <summary>The groups of failed messages (by service and cause), the largest first.</summary>
+    public async Task<IReadOnlyList<FailedGroupInfo>> FailedGroupsAsync(CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, "admin/failed/groups", cancellation: cancellation).ConfigureAwait(false)).As<List<FailedGroupInfo>>();
+
+    /// <summary>One failed message whole.</summary>
+    public async Task<FailedMessageDetail> FailedMessageAsync(string id, CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, $"admin/failed/{Uri.EscapeDataString(id)}", cancellation: cancellation).ConfigureAwait(false)).As<FailedMessageDetail>();
+
+    /// <summary>
+    /// Retries, archives or deletes (<paramref name="action"/>: <c>retry</c>, <c>archive</c>, <c>delete</c>) the failed messages
+    /// <paramref name="ids"/>, or every failed one of <paramref name="group"/>, or every failed one.
+    /// </summary>
+    public async Task<FailedActionResult> FailedActionAsync(string action, IReadOnlyList<string>? ids = null, string? group = null, CancellationToken cancellation = default)
+    {
+        var body = ids is not null ? JsonSerializer.Serialize(new { ids }, Json) : group is not null ? JsonSerializer.Serialize(new { group }, Json) : """{"all":true}""";
+        return (await SendAsync(HttpMethod.Post, $"admin/failed/{action}", body, cancellation: cancellation).ConfigureAwait(false)).As<FailedActionResult>();
+    }
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 }
