@@ -140,47 +140,70 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
     /// confirmed — under their cid and their record's id (so one that fails again comes back to its record), the
     /// edited body and headers when an operator edited them; each is then <c>retried</c>, with who did it in its history.
     /// </summary>
+    /// <remarks>
+    /// Each is marked before it is sent: one that fails again at once is recorded over the mark, never under it. A
+    /// message changed meanwhile (failed again, archived) is refused, to be retried again by whoever asks.
+    /// </remarks>
     public async Task<FailedOutcome> RetryAsync(FailedSelection selection, string by, CancellationToken cancellation)
     {
         var done = new List<string>();
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         var known = places.All();
         await foreach (var batch in SelectAsync(selection, refused, cancellation).ConfigureAwait(false))
-        {
-            await using var session = store.LightweightSession();
-            foreach (var message in batch)
+            foreach (var id in batch)
             {
-                if (message.State == FailedMessage.Archived)
-                {
-                    refused[message.Id] = "it is archived; only failed and retried messages are sent again";
-                    continue;
-                }
-                if (PlaceOf(message, known) is not { } place)
-                {
-                    refused[message.Id] = $"{message.Kind} {message.Channel} no longer exists; create it again to retry its messages, or delete them";
-                    continue;
-                }
-                var (properties, body) = Resend(message);
-                try
-                {
-                    await place.PublishConfirmedAsync(message.Queue, properties, body, cancellation).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    refused[message.Id] = $"could not be sent to {message.Queue}: {Consuming.AmqpErrors.Explain(e)}";
-                    continue;
-                }
-                message.State = FailedMessage.Retried;
-                message.Changed = DateTimeOffset.UtcNow;
-                message.History.Add(new FailedEvent(message.Changed, "retried", $"sent to {message.Queue}{(message.Connection is null ? "" : " on " + message.Connection)}"
-                    + (message.Edited is null ? "" : ", as edited"), by));
-                session.Store(message);
-                done.Add(message.Id);
+                if (await RetryOneAsync(id, known, by, cancellation).ConfigureAwait(false) is { } why) refused[id] = why;
+                else done.Add(id);
             }
-            await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
-        }
         if (done.Count > 0) _log.Information("Retried {Count} failed message(s), by {User}", done.Count, by);
         return new FailedOutcome(done, refused);
+    }
+
+    // Null when sent; else why not.
+    private async Task<string?> RetryOneAsync(string id, IReadOnlyDictionary<string, DeadLetterPlace> known, string by, CancellationToken cancellation)
+    {
+        FailedMessage message;
+        await using (var session = store.LightweightSession())
+        {
+            if (await session.LoadAsync<FailedMessage>(id, cancellation).ConfigureAwait(false) is not { } loaded) return "there is no failed message with this id";
+            message = loaded;
+            if (message.State == FailedMessage.Archived) return "it is archived; only failed and retried messages are sent again";
+            if (PlaceOf(message, known) is null)
+                return $"{message.Kind} {message.Channel} no longer exists; create it again to retry its messages, or delete them";
+            message.State = FailedMessage.Retried;
+            message.Changed = DateTimeOffset.UtcNow;
+            message.History.Add(new FailedEvent(message.Changed, "retried", $"sent to {message.Queue}{(message.Connection is null ? "" : " on " + message.Connection)}"
+                + (message.Edited is null ? "" : ", as edited"), by));
+            session.Store(message);
+            try
+            {
+                await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (JasperFx.ConcurrencyException)
+            {
+                return "it changed while it was being retried (it failed again, or someone else acted on it); look at it again";
+            }
+        }
+        var (properties, body) = Resend(message);
+        try
+        {
+            await PlaceOf(message, known)!.PublishConfirmedAsync(message.Queue, properties, body, cancellation).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var why = $"could not be sent to {message.Queue}: {Consuming.AmqpErrors.Explain(e)}";
+            await using var session = store.LightweightSession();
+            if (await session.LoadAsync<FailedMessage>(id, CancellationToken.None).ConfigureAwait(false) is { State: FailedMessage.Retried } back)
+            {
+                back.State = FailedMessage.Failed;
+                back.Changed = DateTimeOffset.UtcNow;
+                back.History.Add(new FailedEvent(back.Changed, "not retried", why, by));
+                session.Store(back);
+                await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            return why;
+        }
     }
 
     /// <summary>
@@ -215,18 +238,31 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
         var done = new List<string>();
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var batch in SelectAsync(selection, refused, cancellation).ConfigureAwait(false))
-        {
-            await using var session = store.LightweightSession();
-            foreach (var message in batch.Where(m => m.State != FailedMessage.Archived))
+            for (var attempt = 1; ; attempt++)
             {
-                message.State = FailedMessage.Archived;
-                message.Changed = DateTimeOffset.UtcNow;
-                message.History.Add(new FailedEvent(message.Changed, "archived", $"deleted after {options.FailedRetention.TotalDays:0.#} days", by));
-                session.Store(message);
-                done.Add(message.Id);
+                // Loaded where it is stored: one that fails again meanwhile is not archived over.
+                await using var session = store.LightweightSession();
+                var archived = new List<string>();
+                foreach (var message in await session.LoadManyAsync<FailedMessage>(cancellation, batch).ConfigureAwait(false))
+                {
+                    if (message.State == FailedMessage.Archived) continue;
+                    message.State = FailedMessage.Archived;
+                    message.Changed = DateTimeOffset.UtcNow;
+                    message.History.Add(new FailedEvent(message.Changed, "archived", $"deleted after {options.FailedRetention.TotalDays:0.#} days", by));
+                    session.Store(message);
+                    archived.Add(message.Id);
+                }
+                try
+                {
+                    await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+                    done.AddRange(archived);
+                    break;
+                }
+                catch (JasperFx.ConcurrencyException) when (attempt < 3)
+                {
+                    // One of them changed meanwhile: load them again.
+                }
             }
-            await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
-        }
         return new FailedOutcome(done, refused);
     }
 
@@ -238,28 +274,26 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
         await foreach (var batch in SelectAsync(selection, refused, cancellation).ConfigureAwait(false))
         {
             await using var session = store.LightweightSession();
-            foreach (var message in batch)
-            {
-                session.Delete(message);
-                done.Add(message.Id);
-            }
+            foreach (var id in batch) session.Delete<FailedMessage>(id);
             await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+            done.AddRange(batch);
         }
         if (done.Count > 0) _log.Information("Deleted {Count} failed message(s), by {User}", done.Count, by);
         return new FailedOutcome(done, refused);
     }
 
-    // The selected messages, a batch at a time; ids that name none are refused as such.
-    private async IAsyncEnumerable<IReadOnlyList<FailedMessage>> SelectAsync(FailedSelection selection, Dictionary<string, string> refused,
+    // The ids of the selected messages, a batch at a time; ids that name none are refused as such.
+    private async IAsyncEnumerable<IReadOnlyList<string>> SelectAsync(FailedSelection selection, Dictionary<string, string> refused,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
         if (selection.Ids is { } ids)
         {
             foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(Batch))
             {
-                await using var session = store.QuerySession();
-                var found = await session.LoadManyAsync<FailedMessage>(cancellation, chunk).ConfigureAwait(false);
-                foreach (var id in chunk.Except(found.Select(m => m.Id), StringComparer.Ordinal)) refused[id] = "there is no failed message with this id";
+                IReadOnlyList<string> found;
+                await using (var session = store.QuerySession())
+                    found = await session.Query<FailedMessage>().Where(m => chunk.Contains(m.Id)).Select(m => m.Id).ToListAsync(cancellation).ConfigureAwait(false);
+                foreach (var id in chunk.Except(found, StringComparer.Ordinal)) refused[id] = "there is no failed message with this id";
                 yield return found;
             }
             yield break;
@@ -268,16 +302,16 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
         var after = "";
         while (true)
         {
-            List<FailedMessage> batch;
+            IReadOnlyList<string> batch;
             await using (var session = store.QuerySession())
             {
                 var query = session.Query<FailedMessage>().Where(m => m.State == FailedMessage.Failed && string.Compare(m.Id, after) > 0);
                 if (selection.Group is { } group) query = query.Where(m => m.Group == group);
-                batch = [.. await query.OrderBy(m => m.Id).Take(Batch).ToListAsync(cancellation).ConfigureAwait(false)];
+                batch = await query.OrderBy(m => m.Id).Select(m => m.Id).Take(Batch).ToListAsync(cancellation).ConfigureAwait(false);
             }
             if (batch.Count == 0) yield break;
             yield return batch;
-            after = batch[^1].Id;
+            after = batch[^1];
         }
     }
 

@@ -109,7 +109,7 @@ public static class NodeServices
         services.AddSingleton<Failed.FailedMessages>();
         services.AddHostedService(sp => sp.GetRequiredService<Failed.FailedMessages>());
         if (options.Roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<Failed.FailedMessageIngest>();
-        services.ConfigureMarten(marten => marten.Schema.For<Failed.FailedMessage>().Identity(m => m.Id)
+        services.ConfigureMarten(marten => marten.Schema.For<Failed.FailedMessage>().Identity(m => m.Id).UseOptimisticConcurrency(true)
             .Index(m => m.State).Index(m => m.Group).Index(m => m.Service).Index(m => m.Channel).Index(m => m.Cid).Index(m => m.LastFailed));
     }
 

@@ -73,7 +73,7 @@ public sealed class Connecting_queues_to_services(Servers servers)
     }
 
     [Fact]
-    public async Task A_failing_service_leaves_the_message_in_the_dead_letter_queue_with_the_reason_after_its_retries()
+    public async Task A_failing_service_leaves_the_message_among_the_failed_messages_with_the_reason_after_its_retries()
     {
         await using var node = await TestNode.StartAsync(servers, "amqp-dead", isolated: true);
         var queue = "stock.in." + Guid.NewGuid().ToString("N")[..8];
@@ -85,15 +85,16 @@ public sealed class Connecting_queues_to_services(Servers servers)
         var order = Guid.NewGuid().ToString("N");
         await broker.Channel.BasicPublishAsync("", queue, true, new BasicProperties { MessageId = "m-" + order, Persistent = true },
             Encoding.UTF8.GetBytes($$"""{"order":"{{order}}"}"""));
-        var dead = await broker.GetAsync(queue + ".dead");
-        Assert.Equal($$"""{"order":"{{order}}"}""", Encoding.UTF8.GetString(dead.Body.Span));
-        Assert.Equal("m-" + order, dead.BasicProperties.MessageId);
-        var headers = dead.BasicProperties.Headers!;
-        Assert.Equal(500, headers["esb-status"]);
-        Assert.Contains("test.amqp-fail failed", Encoding.UTF8.GetString((byte[])headers["esb-error"]!));
-        Assert.Equal(3, headers["esb-attempts"]);
+        var failed = (await Operations.Keeping_failed_messages.WaitForFailedAsync(node, "channel", $"Stock {queue}", 1)).Messages[0];
+        var dead = await node.Api.FailedMessageAsync(failed.Id);
+        Assert.Equal($$"""{"order":"{{order}}"}""", dead.Body);
+        Assert.Equal("m-" + order, dead.Headers["amqp.message_id"]);
+        Assert.Equal(500, failed.Status);
+        Assert.Contains("test.amqp-fail failed", failed.Error);
+        Assert.Equal(3, failed.Attempts);
         Assert.Equal(3, AmqpFail.Tries[order]);
         Assert.Equal(0u, await servers.QueueDepthAsync(queue));
+        Assert.Equal(0u, await servers.QueueDepthAsync(queue + ".dead"));
     }
 
     [Fact]

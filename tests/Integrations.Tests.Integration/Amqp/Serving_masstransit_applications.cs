@@ -73,8 +73,9 @@ namespace Integrations.Tests.Integration.Amqp
             Assert.Contains("account closed is closed", fault.Message);
             Assert.Contains("status 404", fault.Message);
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the fault came only with the timeout");
-            // And the message is kept in the channel's dead-letter queue, as for any AMQP channel.
-            await Until(async () => await servers.QueueDepthAsync(queue + ".dead") == 1, TimeSpan.FromSeconds(10));
+            // And the message is kept among the failed messages, as for any AMQP channel.
+            var failed = await Operations.Keeping_failed_messages.WaitForFailedAsync(node, "channel", queue, 1);
+            Assert.Equal(404, failed.Messages[0].Status);
         }
 
         [Fact]

@@ -7,18 +7,53 @@ namespace Integrations.Tests.Integration.Backbone;
 public sealed class Keeping_and_dropping_messages(Servers servers)
 {
     [Fact]
-    public async Task A_failed_call_sent_with_InvokeAsync_is_kept_in_the_service_error_queue()
+    public async Task A_failed_call_sent_with_InvokeAsync_is_kept_among_the_failed_messages_and_runs_again_when_retried()
     {
-        await using var node = await TestNode.StartAsync(servers, "error-queue-node");
-        var before = await servers.QueueDepthAsync("svc.test.fail_error") ?? 0;
+        // Services of their own: a service's error queue is consumed by every node that runs the service.
+        await using var node = await TestNode.StartAsync(servers, "error-queue-node", isolated: true);
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var deployed = await node.Admin.PostAsync("/admin/deployments", AdminCalls.Json(new System.Text.Json.Nodes.JsonObject
+        {
+            ["files"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = "HandOff.cs",
+                ["source"] = $$"""
+                    [Service("kept.hand-off-{{id}}")]
+                    public sealed class HandOff : Service<NoInput, string>
+                    {
+                        protected override async Task<string> Handle(NoInput input, ServiceContext ctx)
+                        {
+                            await ctx.SendAsync("kept.fail-{{id}}", new { order = "{{id}}" });
+                            return "sent";
+                        }
+                    }
 
-        Assert.Equal(HttpStatusCode.OK, (await node.InvokeAsync("test.hand-off-failure")).StatusCode);
+                    [Service("kept.fail-{{id}}")]
+                    public sealed class Fail : Service<Fail.Input, string>
+                    {
+                        public sealed record Input(string Order);
+                        protected override Task<string> Handle(Input input, ServiceContext ctx) => throw new TimeoutException("the ledger did not answer");
+                    }
+                    """,
+            }),
+        }.ToJsonString()));
+        Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        uint? depth;
-        while ((depth = await servers.QueueDepthAsync("svc.test.fail_error") ?? 0) == before && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
-        Assert.Equal(before + 1, depth);
+        var handOff = await node.InvokeAsync($"kept.hand-off-{id}");
+        Assert.Equal(HttpStatusCode.OK, handOff.StatusCode);
+        var failed = (await Operations.Keeping_failed_messages.WaitForFailedAsync(node, "service", $"kept.fail-{id}", 1)).Messages[0];
+        Assert.Equal(("service", $"svc.kept.fail-{id}", "System.TimeoutException", 500), (failed.Kind, failed.Queue, failed.Exception, failed.Status));
+        Assert.Equal(handOff.Headers.GetValues("X-Esb-Cid").Single(), failed.Cid);
+        Assert.Equal($$"""{"order":"{{id}}"}""", (await node.Api.FailedMessageAsync(failed.Id)).Body);
+        Assert.Equal(0u, await servers.QueueDepthAsync($"svc.kept.fail-{id}_error") ?? 0);
+
+        // Sent back to the service's queue, it runs again (and fails again, into its own record).
+        Assert.Equal([failed.Id], (await node.Api.FailedActionAsync("retry", ids: [failed.Id])).Done);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await node.Api.FailedMessageAsync(failed.Id)).History.Count < 3 && clock.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+        var again = await node.Api.FailedMessageAsync(failed.Id);
+        Assert.Equal(["failed", "retried", "failed again"], again.History.Select(h => h.What));
+        Assert.Equal("failed", again.Message.State);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class Losing_nothing_in_durable_calls(Servers servers)
             new Fault("node kill -9", node.KillAsync, node.StartAgainAsync, FromBreak: true));
         await FaultRun.SettleAsync(() => counter.Unique("work"), ids.Count);
 
-        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), await Partner.DepthAsync(broker.Address, "svc.faults.work_error"),
+        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), await Partner.DepthAsync(broker.Address, "svc.faults.work_error") + await node.DeadLetteredAsync("faults.work"),
             await Partner.DepthAsync(broker.Address, "svc.faults.work"), inFlight: 64);
     }
 

@@ -47,7 +47,7 @@ public sealed class Losing_nothing_in_pubsub(Servers servers)
         await FaultRun.SettleAsync(() => flows.Min(counter.Unique), ids.Count);
 
         foreach (var (flow, subscription) in flows.Zip(new[] { "to-service", "to-amqp", "to-rest" }))
-            run.Report(ids.Count, counter.Unique(flow), counter.Duplicated(flow), await Partner.DepthAsync(broker.Address, $"esb.sub.{subscription}.dead"),
+            run.Report(ids.Count, counter.Unique(flow), counter.Duplicated(flow), await Partner.DepthAsync(broker.Address, $"esb.sub.{subscription}.dead") + await node.DeadLetteredAsync(subscription),
                 await Partner.DepthAsync(broker.Address, $"esb.sub.{subscription}"), inFlight: 10, part: $"{flow} subscriber");
     }
 

@@ -48,7 +48,7 @@ public sealed class Losing_nothing_on_a_rabbitmq_cluster(Servers servers)
         Assert.Equal("quorum", types["faults.orders"]);
         Assert.Equal("quorum", types["svc.faults.work"]);
         var answered = await Partner.DrainIdsAsync(partner.Address, "faults.replies");
-        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), await Partner.DepthAsync(partner.Address, "faults.orders.dead"),
+        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), await Partner.DepthAsync(partner.Address, "faults.orders.dead") + await node.DeadLetteredAsync("Orders"),
             await Partner.DepthAsync(partner.Address, "faults.orders"), inFlight: 2 * 10, answered.Count);
     }
 }

@@ -45,7 +45,7 @@ public sealed class Losing_nothing_on_an_amqp_channel(Servers servers)
 
         var answered = await Partner.DrainIdsAsync(broker.Address, "faults.replies");
         run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"),
-            await Partner.DepthAsync(broker.Address, "faults.orders.dead"), await Partner.DepthAsync(broker.Address, "faults.orders"),
+            await Partner.DepthAsync(broker.Address, "faults.orders.dead") + await node.DeadLetteredAsync("Orders"), await Partner.DepthAsync(broker.Address, "faults.orders"),
             inFlight: 2 * 10, answered.Count);
     }
 }

@@ -33,7 +33,7 @@ public sealed class Losing_nothing_on_an_mq_channel(Servers servers)
         await FaultRun.SettleAsync(() => counter.Unique("work"), ids.Count);
 
         var answered = await Partner.DrainIdsAsync(broker.Address, "faults.mq.replies");
-        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), 0, await Partner.DepthAsync(broker.Address, "faults.mq"),
+        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), await node.DeadLetteredAsync("Ledger"), await Partner.DepthAsync(broker.Address, "faults.mq"),
             inFlight: 10, answered.Count);
     }
 }

@@ -33,7 +33,7 @@ public sealed class Losing_nothing_when_a_node_dies(Servers servers)
         await FaultRun.SettleAsync(() => counter.Unique("work"), ids.Count);
 
         var answered = await Partner.DrainIdsAsync(broker.Address, "faults.replies");
-        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), await Partner.DepthAsync(broker.Address, "faults.orders.dead"),
+        run.Report(ids.Count, counter.Unique("work"), counter.Duplicated("work"), await Partner.DepthAsync(broker.Address, "faults.orders.dead") + await second.DeadLetteredAsync("Orders"),
             await Partner.DepthAsync(broker.Address, "faults.orders"), inFlight: 2 * 10, answered.Count);
         Assert.False(second.HasExited);
     }

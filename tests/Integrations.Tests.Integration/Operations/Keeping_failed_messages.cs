@@ -58,11 +58,12 @@ public sealed class Keeping_failed_messages(Servers servers)
         Assert.Equal(first.Id, Assert.Single((await node.Api.FailedAsync(new Dictionary<string, string> { ["cid"] = first.Cid })).Messages).Id);
 
         // Fixed: the group is sent back to the channel's queue, under each message's cid, and runs.
-        foreach (var order in orders.Skip(1)) ShipOrder.Failing.TryRemove(order, out _);
+        var fixedOnes = orders.Where(o => o != order1).ToList();
+        foreach (var order in fixedOnes) ShipOrder.Failing.TryRemove(order, out _);
         var retried = await node.Api.FailedActionAsync("retry", group: group.Group);
         Assert.Equal(3, retried.Done.Count);
         Assert.Empty(retried.Refused);
-        await Until(() => Task.FromResult(orders.Skip(1).All(ShipOrder.Shipped.ContainsKey)), TimeSpan.FromSeconds(15));
+        await Until(() => Task.FromResult(fixedOnes.All(ShipOrder.Shipped.ContainsKey)), TimeSpan.FromSeconds(15));
         await LogLines.WaitForAsync(node.LogFile, l => l.Contains($"cid={detail.Message.Cid}") && l.Contains("AMQP cha ←") && l.Contains("500"));
 
         // The one still broken fails again and comes back to its own record, its group, with its history.

@@ -55,7 +55,7 @@ public sealed class Answering_mistakes_in_the_users_words(Servers servers) : IAs
         Assert.Equal(400, answer.GetProperty("status").GetInt32());
         Assert.Equal(WrongType, answer.GetProperty("error").GetString());
 
-        // AMQP: the message goes to the dead-letter queue with the same reason.
+        // AMQP: the message is kept among the failed messages with the same reason.
         var queue = "mistakes.in." + Guid.NewGuid().ToString("N")[..6];
         await _node.CreateAsync("/admin/connections/amqp", """{"name":"Backbone"}""");
         await _node.CreateAsync("/admin/channels/amqp", $$"""{"name":"mistakes {{queue}}","connection":"Backbone","queue":"{{queue}}","service":"demo.hello"}""");
@@ -63,9 +63,8 @@ public sealed class Answering_mistakes_in_the_users_words(Servers servers) : IAs
         await using var channel = await connection.CreateChannelAsync();
         await Until(async () => (await servers.QueueDepthAsync(queue)) is not null, TimeSpan.FromSeconds(10));
         await channel.BasicPublishAsync("", queue, Encoding.UTF8.GetBytes("""{"name": 5}"""));
-        BasicGetResult? dead = null;
-        await Until(async () => (dead = await channel.BasicGetAsync(queue + ".dead", autoAck: true)) is not null, TimeSpan.FromSeconds(10));
-        Assert.Equal(WrongType, Encoding.UTF8.GetString((byte[])dead!.BasicProperties.Headers!["esb-error"]!));
+        var failed = await Operations.Keeping_failed_messages.WaitForFailedAsync(_node, "channel", $"mistakes {queue}", 1);
+        Assert.Equal((400, WrongType), (failed.Messages[0].Status, failed.Messages[0].Error));
     }
 
     [Fact]

@@ -83,6 +83,13 @@ public sealed class LabNode : IAsyncDisposable
     /// Deploys the lab's services and points their outgoing AMQP connection <c>Count</c> at <paramref name="counter"/>'s
     /// queue of <paramref name="flow"/>.
     /// </summary>
+    /// <summary>How many messages of <paramref name="channel"/> (a channel's, subscription's or service's name) the failed-message store holds.</summary>
+    public async Task<int> DeadLetteredAsync(string channel)
+    {
+        using var answer = System.Text.Json.JsonDocument.Parse(await Admin.GetStringAsync($"/admin/failed?state=all&limit=1&channel={Uri.EscapeDataString(channel)}"));
+        return answer.RootElement.GetProperty("total").GetInt32();
+    }
+
     public async Task PrepareAsync(Counter counter, string flow)
     {
         var queue = await counter.QueueAsync(flow);
