@@ -11,13 +11,15 @@ namespace Integrations.Bus.Failed;
 /// </summary>
 public static partial class FailedCause
 {
-    /// <summary>The cause of a failure.</summary>
+    /// <summary>The cause of a failure: the exception's type, or the status and the error's first line with the values in it (numbers, quoted text, ids) as "…".</summary>
     public static string Of(int status, string error, string? exception)
     {
         if (exception is { Length: > 0 }) return exception;
         var line = error.Split('\n', 2)[0].Trim();
         line = CidPattern().Replace(line, "cid=…");
         line = IdPattern().Replace(line, "…");
+        line = QuotedPattern().Replace(line, m => m.Value[0] + "…" + m.Value[^1]);
+        line = NumberPattern().Replace(line, "…");
         return $"{status} {line}";
     }
 
@@ -27,6 +29,13 @@ public static partial class FailedCause
 
     [GeneratedRegex(@"cid=[A-Za-z0-9_\-]+")]
     private static partial Regex CidPattern();
+
+    // What a message carried, quoted: 'Ann', "A-17".
+    [GeneratedRegex(@"'[^']*'|""[^""]*""")]
+    private static partial Regex QuotedPattern();
+
+    [GeneratedRegex(@"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")]
+    private static partial Regex NumberPattern();
 
     // A GUID, or a long run of hex digits or digits: an id of one message, not of its cause.
     [GeneratedRegex(@"\b(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|\d{6,})\b")]

@@ -351,7 +351,8 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
         if (properties.Headers is { } h)
             foreach (var key in h.Keys)
-                if (Wire.Text(h, key) is { } text) headers[key] = text;
+                // RabbitMQ.Client's own, added to each publish it tracks the confirmation of.
+                if (key != "x-dotnet-pub-seq-no" && Wire.Text(h, key) is { } text) headers[key] = text;
         if (properties.ContentType is { Length: > 0 } type) headers[PropertyPrefix + "content_type"] = type;
         if (properties.MessageId is { Length: > 0 } id) headers[PropertyPrefix + "message_id"] = id;
         if (properties.CorrelationId is { Length: > 0 } correlation) headers[PropertyPrefix + "correlation_id"] = correlation;

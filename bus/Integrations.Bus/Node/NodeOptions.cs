@@ -115,6 +115,8 @@ public sealed class NodeOptions
         Check(QueueType is "classic" or "quorum", $"--queue-type: '{QueueType}' is not a queue type; use classic or quorum");
         Check(SchedulerTakeover >= TimeSpan.FromSeconds(3) && SchedulerTakeover <= TimeSpan.FromMinutes(10),
             $"--scheduler-takeover: {SchedulerTakeover.TotalSeconds:0.###} s is out of range; give 3 to 600 seconds");
+        Check(FailedRetention >= TimeSpan.FromDays(1) && FailedRetention <= TimeSpan.FromDays(3650),
+            $"--failed-retention: {FailedRetention.TotalDays:0.###} days is out of range; give 1 to 3650 days");
         Check(!string.IsNullOrWhiteSpace(Postgres), "--postgres: a connection string is required");
         Check(Uri.TryCreate(ChannelsUrl, UriKind.Absolute, out var c) && c.Scheme is "http" or "https",
             $"--channels-url: '{ChannelsUrl}' is not an http:// or https:// address");

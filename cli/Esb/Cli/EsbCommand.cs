@@ -13,6 +13,7 @@ internal static class EsbCommand
             ServeCommand.Create(),
             InvokeCommand.Create(),
             ServicesCommand.Create(),
+            FailedCommand.Create(),
             LogsCommand.Create(),
             DeployCommand.Create(),
             VersionCommand.Create(),

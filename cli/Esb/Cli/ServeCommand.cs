@@ -124,6 +124,12 @@ internal static class ServeCommand
             DefaultValueFactory = _ => file.Value.Number("ESB_SCHEDULER_TAKEOVER", "SchedulerTakeover", defaults.SchedulerTakeover.TotalSeconds),
         };
 
+        var failedRetention = new Option<double>("--failed-retention")
+        {
+            Description = "Days a failed message is kept once it was archived or retried (esb failed); 1 to 3650 (env ESB_FAILED_RETENTION).",
+            DefaultValueFactory = _ => file.Value.Number("ESB_FAILED_RETENTION", "FailedRetention", defaults.FailedRetention.TotalDays),
+        };
+
         var demo = new Option<bool>("--demo")
         {
             Description = "Also serve the tutorial's demo CRM and Billing systems on the channel port, under /tutorial/api/ (env ESB_DEMO=true).",
@@ -144,7 +150,7 @@ internal static class ServeCommand
             "Serilog" section (and ESB_SERILOG__* variables) adds sinks, such as Seq and OpenTelemetry, to the log.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, channelsCertificate, channelsKey, adminCertificate, adminKey, name, timeout, logDir, logLevel, logFormat, quiet, pickup, dataDir, import, queueType, takeover, demo,
+            rabbit, postgres, schema, roles, channels, admin, channelsCertificate, channelsKey, adminCertificate, adminKey, name, timeout, logDir, logLevel, logFormat, quiet, pickup, dataDir, import, queueType, takeover, failedRetention, demo,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -175,6 +181,7 @@ internal static class ServeCommand
                     Demo = parse.GetValue(demo),
                     QueueType = parse.GetValue(queueType)!,
                     SchedulerTakeover = TimeSpan.FromSeconds(parse.GetValue(takeover)),
+                    FailedRetention = TimeSpan.FromDays(parse.GetValue(failedRetention)),
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                     // From the environment only: a key on the command line would show in the process list.
                     SecretKey = Env.Get("ESB_SECRET_KEY"),
