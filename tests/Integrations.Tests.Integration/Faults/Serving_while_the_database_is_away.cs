@@ -43,4 +43,30 @@ public sealed class Serving_while_the_database_is_away(Servers servers)
         Lab.FaultRun.Row("REST channel, PostgreSQL stopped", calls.Length, calls.Count(s => s == HttpStatusCode.OK),
             $"configuration writes 503 meanwhile; 201 again {back.Elapsed.TotalSeconds:0.0} s after its return");
     }
+
+    [Fact]
+    public async Task A_message_given_up_on_while_it_is_away_waits_in_its_dead_letter_queue_and_is_stored_when_it_returns()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        await using var node = await TestNode.StartAsync(servers, "database-away-failed", o => o.Postgres = postgres.ConnectionString, isolated: true);
+        var queue = "db-away.orders." + Guid.NewGuid().ToString("N")[..8];
+        await node.CreateAsync("/admin/connections/amqp", """{"name":"Backbone"}""");
+        await node.CreateAsync("/admin/channels/amqp", $$"""{"name":"Refused","connection":"Backbone","queue":"{{queue}}","service":"demo.hello"}""");
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(servers.RabbitMq) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await Until(async () => await servers.QueueDepthAsync(queue + ".dead") is not null, TimeSpan.FromSeconds(10));
+
+        await postgres.StopAsync();
+        await channel.BasicPublishAsync("", queue, true, new RabbitMQ.Client.BasicProperties { Persistent = true }, System.Text.Encoding.UTF8.GetBytes("""{"name": 5}"""));
+        // Refused by the service, kept by the broker: the store cannot take it, so it stays in the dead-letter queue
+        // (given back, and taken again every second), never acknowledged.
+        await LogLines.WaitForAsync(node.LogFile, l => l.Contains("could not be stored") && l.Contains(queue + ".dead"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await postgres.StartAgainAsync();
+        var failed = await Operations.Keeping_failed_messages.WaitForFailedAsync(node, "channel", "Refused", 1, seconds: 30);
+        Assert.Equal(400, failed.Messages[0].Status);
+        await Until(async () => await servers.QueueDepthAsync(queue + ".dead") == 0, TimeSpan.FromSeconds(10));
+    }
 }
