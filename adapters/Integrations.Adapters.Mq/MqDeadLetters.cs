@@ -11,31 +11,10 @@ namespace Integrations.Adapters.Mq;
 /// (<c>esb.channel_mq.&lt;name&gt;.dead</c>); a retry sends a message back to the backbone's queue of the channel, where
 /// a worker runs it. Messages kept at a channel's own dead-letter address stay on its broker.
 /// </summary>
-public sealed class MqDeadLetters : IDeadLetterPlaces, IDisposable
+public sealed class MqDeadLetters(ConfigView view, RabbitBackbone backbone, NodeOptions options) : ConfiguredDeadLetters(view, typeof(ChannelMq))
 {
-    private readonly ConfigView _view;
-    private readonly RabbitBackbone _backbone;
-    private readonly NodeOptions _options;
-    private readonly IDisposable _watch;
-
-    /// <summary>Follows the channels.</summary>
-    public MqDeadLetters(ConfigView view, RabbitBackbone backbone, NodeOptions options)
-    {
-        _view = view;
-        _backbone = backbone;
-        _options = options;
-        _watch = view.Watch([typeof(ChannelMq)], (_, _) => Changed?.Invoke());
-    }
-
     /// <inheritdoc />
-    public event Action? Changed;
-
-    /// <inheritdoc />
-    public IEnumerable<DeadLetterPlace> Places() =>
-        _view.All<ChannelMq>().Where(c => c.IsActive && c.DeadLetterAddress is null).Select(c => new DeadLetterPlace("channel_mq", c.Name, c.Service, null,
-            MqChannels.HeldQueueOf(c) + ".dead", MqChannels.HeldQueueOf(c), _options.QueueType,
-            _ => Task.FromResult(_backbone.Connection), _backbone.PublishConfirmedAsync));
-
-    /// <inheritdoc />
-    public void Dispose() => _watch.Dispose();
+    public override IEnumerable<DeadLetterPlace> Places() =>
+        View.All<ChannelMq>().Where(c => c.IsActive && c.DeadLetterAddress is null).Select(c => DeadLetterPlace.OnBackbone("channel_mq", c.Name, c.Service,
+            MqChannels.HeldQueueOf(c) + ".dead", MqChannels.HeldQueueOf(c), backbone, options));
 }

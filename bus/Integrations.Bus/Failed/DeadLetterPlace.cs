@@ -19,6 +19,11 @@ public sealed record DeadLetterPlace(string Kind, string Name, string? Service, 
     Func<CancellationToken, Task<IConnection>> ConnectAsync,
     Func<string, BasicProperties, ReadOnlyMemory<byte>, CancellationToken, Task> PublishConfirmedAsync)
 {
+    /// <summary>A place on the backbone's own broker, its queues of the node's queue type.</summary>
+    public static DeadLetterPlace OnBackbone(string kind, string name, string? service, string deadLetterQueue, string sourceQueue,
+        Backbone.RabbitBackbone backbone, Node.NodeOptions options) =>
+        new(kind, name, service, null, deadLetterQueue, sourceQueue, options.QueueType, _ => Task.FromResult(backbone.Connection), backbone.PublishConfirmedAsync);
+
     /// <summary>Names the place among all: <c>channel_amqp:Orders</c>.</summary>
     public string Key => Kind + ":" + Name;
 
@@ -34,6 +39,31 @@ public interface IDeadLetterPlaces
 
     /// <summary>Raised when the places may have changed (a channel created, changed or deleted).</summary>
     event Action? Changed;
+}
+
+/// <summary>The dead-letter places of configuration objects: looked at again whenever an object of <paramref name="kinds"/> changes.</summary>
+public abstract class ConfiguredDeadLetters : IDeadLetterPlaces, IDisposable
+{
+    private readonly IDisposable _watch;
+
+    /// <summary>Follows the objects of <paramref name="kinds"/>.</summary>
+    protected ConfiguredDeadLetters(Config.ConfigView view, params Type[] kinds)
+    {
+        View = view;
+        _watch = view.Watch(kinds, (_, _) => Changed?.Invoke());
+    }
+
+    /// <summary>The configuration, as this node holds it.</summary>
+    protected Config.ConfigView View { get; }
+
+    /// <inheritdoc />
+    public event Action? Changed;
+
+    /// <inheritdoc />
+    public abstract IEnumerable<DeadLetterPlace> Places();
+
+    /// <inheritdoc />
+    public void Dispose() => _watch.Dispose();
 }
 
 /// <summary>Every dead-letter place of the node, from every kind that has them.</summary>

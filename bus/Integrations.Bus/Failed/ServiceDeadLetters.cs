@@ -34,7 +34,6 @@ public sealed class ServiceDeadLetters : IDeadLetterPlaces
     public static DeadLetterPlace Of(string name, RabbitBackbone backbone, NodeOptions options)
     {
         var queue = ServiceNames.QueueOf(name);
-        return new DeadLetterPlace("service", name, name, null, queue + "_error", queue, options.QueueType,
-            _ => Task.FromResult(backbone.Connection), backbone.PublishConfirmedAsync);
+        return DeadLetterPlace.OnBackbone("service", name, name, queue + "_error", queue, backbone, options);
     }
 }
