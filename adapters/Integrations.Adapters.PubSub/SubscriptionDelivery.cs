@@ -87,7 +87,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         var hop = Bus.Telemetry.Hop.Message("subscription", subscription.Name, cid, message);
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, subscription.Name, subscription.Retries,
             async () => await DeliverAsync(subscription, message, json, cid).ConfigureAwait(false) is { } error
-                ? ServiceResult.Failed(cid, error.Status, error.Message)
+                ? ServiceResult.Failed(cid, error.Status, error.Message) with { Exception = error.Exception, Frame = error.Frame }
                 : new ServiceResult { Cid = cid, Status = 200 },
             (failed, tries) => log.Warning("Subscription {Name}: delivery failed ({Error}); trying again ({Attempt} of {Retries})",
                 subscription.Name, failed.Error, tries, subscription.Retries), Stopping, _options.NodeName).ConfigureAwait(false);
@@ -99,8 +99,9 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    // Null when delivered; else why not, with the status that says whether to try again (5xx) or not (4xx).
-    private async Task<(int Status, string Message)?> DeliverAsync(PubSubSubscription subscription, IInbound message, string json, string cid)
+    // Null when delivered; else why not, with the status that says whether to try again (5xx) or not (4xx), and what
+    // the service threw, if it did.
+    private async Task<(int Status, string Message, string? Exception, string? Frame)?> DeliverAsync(PubSubSubscription subscription, IInbound message, string json, string cid)
     {
         var context = new CallScope(cid, Stopping, subscription.Name);
         try
@@ -113,7 +114,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
                         Service = subscription.Service!, Cid = cid, Input = Wire.AsInput(message.Body), Channel = "pubsub:" + subscription.Topic, Caller = subscription.Name,
                         Properties = Delivered(message, new() { ["pubsub.topic"] = subscription.Topic, ["pubsub.subscription"] = subscription.Name }),
                     }, Stopping).ConfigureAwait(false);
-                    return result.Status < 400 ? null : (result.Status, $"{result.Status}: {result.Error}");
+                    return result.Status < 400 ? null : (result.Status, $"{result.Status}: {result.Error}", result.Exception, result.Frame);
                 case PubSubSubscription.ToAmqp:
                     await _outgoing.PublishAmqpAsync(subscription.Outgoing!, new AmqpMessage(json, null, new Dictionary<string, string> { [Wire.Topic] = subscription.Topic }, null, null), context)
                         .ConfigureAwait(false);
@@ -121,7 +122,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
                 case PubSubSubscription.ToRest:
                     var answer = await _outgoing.SendRestAsync(subscription.Outgoing!, new RestRequest(HttpMethod.Post, null, json,
                         new Dictionary<string, string> { ["X-Esb-Topic"] = subscription.Topic }), context).ConfigureAwait(false);
-                    return answer.IsSuccess ? null : (502, $"{(int)answer.Status} from {subscription.Outgoing}");
+                    return answer.IsSuccess ? null : (502, $"{(int)answer.Status} from {subscription.Outgoing}", null, null);
                 default:
                     await _pushes.PublishAsync("topic:" + subscription.Topic, json, cid, Stopping).ConfigureAwait(false);
                     return null;
@@ -129,11 +130,11 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         }
         catch (ServiceException e)
         {
-            return (e.Status >= 500 ? e.Status : 502, e.Message);
+            return (e.Status >= 500 ? e.Status : 502, e.Message, null, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return (502, e.Message);
+            return (502, e.Message, null, null);
         }
     }
 

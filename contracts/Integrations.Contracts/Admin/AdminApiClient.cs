@@ -138,10 +138,12 @@ public sealed class AdminApiClient : IDisposable
 
     /// <summary>
     /// Retries, archives or deletes (<paramref name="action"/>: <c>retry</c>, <c>archive</c>, <c>delete</c>) the failed messages
-    /// <paramref name="ids"/>, or every failed one of <paramref name="group"/>, or every failed one.
+    /// <paramref name="ids"/>, or every failed one of <paramref name="group"/>, or every failed one (<paramref name="all"/>).
     /// </summary>
-    public async Task<FailedActionResult> FailedActionAsync(string action, IReadOnlyList<string>? ids = null, string? group = null, CancellationToken cancellation = default)
+    public async Task<FailedActionResult> FailedActionAsync(string action, IReadOnlyList<string>? ids = null, string? group = null, bool all = false,
+        CancellationToken cancellation = default)
     {
+        if ((ids is null ? 0 : 1) + (group is null ? 0 : 1) + (all ? 1 : 0) != 1) throw new ArgumentException("give ids, a group, or all", nameof(ids));
         var body = ids is not null ? JsonSerializer.Serialize(new { ids }, Json) : group is not null ? JsonSerializer.Serialize(new { group }, Json) : """{"all":true}""";
         return (await SendAsync(HttpMethod.Post, $"admin/failed/{action}", body, cancellation: cancellation).ConfigureAwait(false)).As<FailedActionResult>();
     }

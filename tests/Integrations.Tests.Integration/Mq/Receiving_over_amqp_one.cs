@@ -1,3 +1,4 @@
+using Integrations.Tests.Integration.Scheduler;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -96,6 +97,34 @@ public sealed class Receiving_over_amqp_one(Servers servers)
         {
             await connection.CloseAsync();
         }
+    }
+
+    [Fact]
+    public async Task Without_a_dead_letter_address_a_failed_message_is_kept_among_the_failed_messages_and_runs_again_when_retried()
+    {
+        await using var node = await TestNode.StartAsync(servers, "mq-failed", isolated: true);
+        var id = Guid.NewGuid().ToString("N")[..8];
+        await node.CreateAsync("/admin/connections/mq", $$"""{"name":"Broker","address":"{{AmqpAddress()}}"}""");
+        await node.CreateAsync("/admin/channels/mq", $$"""{"name":"Stock {{id}}","connection":"Broker","address":"/queue/stock.{{id}}","service":"test.amqp-fail","retries":0}""");
+
+        var connection = await Connect();
+        var order = Guid.NewGuid().ToString("N");
+        try
+        {
+            await new SenderLink(new Session(connection), "sender", new Target { Address = $"/queue/stock.{id}", Durable = 1 }, null).SendAsync(
+                new Message { BodySection = new Data { Binary = Encoding.UTF8.GetBytes($$"""{"order":"{{order}}"}""") } });
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
+        var failed = (await Operations.Keeping_failed_messages.WaitForFailedAsync(node, "channel", $"Stock {id}", 1)).Messages[0];
+        Assert.Equal(("channel_mq", $"esb.channel_mq.Stock {id}", "System.InvalidOperationException"), (failed.Kind, failed.Queue, failed.Exception));
+        Assert.Equal(1, Amqp.AmqpFail.Tries[order]);
+
+        // Back into the backbone's queue of the channel, where a worker runs it again.
+        Assert.Single((await node.Api.FailedActionAsync("retry", ids: [failed.Id])).Done);
+        await Running_jobs_on_a_schedule.Until(() => Task.FromResult(Amqp.AmqpFail.Tries[order] == 2), TimeSpan.FromSeconds(15));
     }
 
     private string AmqpAddress()

@@ -99,6 +99,25 @@ public sealed class Keeping_failed_messages(Servers servers)
     }
 
     [Fact]
+    public async Task A_subscription_delivery_that_fails_is_kept_with_the_subscription_and_its_service()
+    {
+        await using var node = await TestNode.StartAsync(servers, "failed-pubsub", isolated: true);
+        var order = Guid.NewGuid().ToString("N")[..8] + "-sub";
+        ShipOrder.Failing[order] = true;
+        await node.CreateAsync("/admin/pubsub/topics", """{"name":"shipments"}""");
+        await node.CreateAsync("/admin/pubsub/subscriptions", """{"name":"shipper","topic":"shipments","deliver_to":"service","service":"test.ship-order","retries":0}""");
+        await Until(async () => await servers.QueueDepthAsync("esb.sub.shipper.dead") is not null, TimeSpan.FromSeconds(10));
+        Assert.True((await node.Api.SendAsync(HttpMethod.Post, "/admin/pubsub/topics/shipments/publish", $$"""{"order":"{{order}}"}""")).IsSuccess);
+
+        var failed = (await WaitForFailedAsync(node, "channel", "shipper", 1)).Messages[0];
+        Assert.Equal(("pubsub_subscription", "test.ship-order", "esb.sub.shipper", "System.InvalidOperationException"),
+            (failed.Kind, failed.Service, failed.Queue, failed.Exception));
+        ShipOrder.Failing.TryRemove(order, out _);
+        Assert.Single((await node.Api.FailedActionAsync("retry", all: true)).Done);
+        await Until(() => Task.FromResult(ShipOrder.Shipped.ContainsKey(order)), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task Mistakes_in_a_request_about_failed_messages_are_answered_with_what_is_wrong()
     {
         await using var node = await TestNode.StartAsync(servers, "failed-mistakes", isolated: true);
