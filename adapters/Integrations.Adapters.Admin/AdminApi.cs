@@ -45,6 +45,7 @@ public static class AdminApi
             version = typeof(AdminApi).Assembly.GetName().Version?.ToString(3),
             roles = node.Roles.ToString().ToLowerInvariant(),
         }));
+        admin.MapGet("/nodes", (ClusterNodes nodes) => Ok(nodes.All()));
         admin.MapGet("/services", (ServiceCatalog catalog, ServiceDirectory directory, ServiceRuntime runtime) =>
             Ok(catalog.All.Select(s => Describe(s, directory, runtime))));
         admin.MapGet("/services/{name}", (string name, ServiceCatalog catalog, ServiceDirectory directory, ServiceRuntime runtime) =>

@@ -75,6 +75,9 @@ public sealed class NodeOptions
     /// <summary>Folder for the node's local files (the generated admin password).</summary>
     public string DataDirectory { get; set; } = ".esb";
 
+    /// <summary>How often the node announces itself to the cluster (<c>esb nodes</c>): silent for three of these, it is shown as gone.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long failed messages are kept once archived or retried (<c>esb failed</c>).</summary>
     public TimeSpan FailedRetention { get; set; } = TimeSpan.FromDays(14);
 

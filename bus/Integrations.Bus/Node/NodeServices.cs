@@ -118,5 +118,7 @@ public static class NodeServices
     {
         services.AddSingleton<Broadcasts>();
         services.AddHostedService(sp => sp.GetRequiredService<Broadcasts>());
+        services.AddSingleton<ClusterNodes>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterNodes>());
     }
 }

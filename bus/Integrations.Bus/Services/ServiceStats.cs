@@ -11,9 +11,16 @@ public sealed class ServiceStats
         public long Ticks;
     }
 
+    private long _calls, _errors;
+
+    /// <summary>Runs of every service, and the failed ones among them.</summary>
+    public (long Calls, long Errors) Totals => (Interlocked.Read(ref _calls), Interlocked.Read(ref _errors));
+
     /// <summary>Counts one run of <paramref name="service"/>, here and in the metrics (<c>esb.service.*</c>).</summary>
     public void Record(string service, TimeSpan elapsed, int status)
     {
+        Interlocked.Increment(ref _calls);
+        if (Telemetry.EsbTelemetry.IsError(status)) Interlocked.Increment(ref _errors);
         var box = _services.GetOrAdd(service, _ => new StrongBox());
         Interlocked.Increment(ref box.Count);
         Interlocked.Add(ref box.Ticks, elapsed.Ticks);

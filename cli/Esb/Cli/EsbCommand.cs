@@ -14,6 +14,7 @@ internal static class EsbCommand
             InvokeCommand.Create(),
             ServicesCommand.Create(),
             FailedCommand.Create(),
+            NodesCommand.Create(),
             LogsCommand.Create(),
             DeployCommand.Create(),
             VersionCommand.Create(),

@@ -86,6 +86,10 @@ public sealed class AdminApiClient : IDisposable
     public async Task<IReadOnlyList<KindInfo>> KindsAsync(CancellationToken cancellation = default) =>
         (await SendAsync(HttpMethod.Get, "admin/kinds", cancellation: cancellation).ConfigureAwait(false)).As<List<KindInfo>>();
 
+    /// <summary>The nodes of the cluster, as their heartbeats say (<c>GET /admin/nodes</c>).</summary>
+    public async Task<IReadOnlyList<NodeInfo>> NodesAsync(CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, "admin/nodes", cancellation: cancellation).ConfigureAwait(false)).As<List<NodeInfo>>();
+
     /// <summary>The services the node has (<c>GET /admin/services</c>).</summary>
     public async Task<IReadOnlyList<ServiceInfo>> ServicesAsync(CancellationToken cancellation = default) =>
         (await SendAsync(HttpMethod.Get, "admin/services", cancellation: cancellation).ConfigureAwait(false)).As<List<ServiceInfo>>();

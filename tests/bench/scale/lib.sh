@@ -16,6 +16,7 @@ scale_build() {
 }
 # node_start [SCHEMA] — starts a node (all roles) on a schema of its own, or on SCHEMA to start again on what a
 # node before it stored; sets node_pid, and node_ready_s (seconds from start until GET /esb/ready answers 200)
+# (node_env: VAR=value words added to its environment, e.g. node_env="DOTNET_GCgen0size=0x400000")
 node_start() {
   schema=${1:-"bench_scale_$(date +%s%N)"}
   [ -f "$work/secret" ] || head -c 32 /dev/urandom | base64 > "$work/secret"
@@ -26,7 +27,7 @@ node_start() {
   fi
   t0=$(date +%s.%N)
   ESB_ADMIN_PASSWORD=bench ESB_SCHEMA=$schema ESB_CHANNELS_URL=$channels ESB_ADMIN_URL=$admin ESB_NODE_NAME=scale-bench \
-    ESB_LOG_DIR=$work/logs ESB_DATA_DIR=$work/esb ESB_QUIET=true ESB_SECRET_KEY=$(cat "$work/secret") ${node_env:-} \
+    ESB_LOG_DIR=$work/logs ESB_DATA_DIR=$work/esb ESB_QUIET=true ESB_SECRET_KEY=$(cat "$work/secret") env ${node_env:-} \
     dotnet cli/Esb/bin/Release/net10.0/esb.dll serve >> "$work/node.out" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 1200); do

@@ -84,8 +84,10 @@ public sealed class LabNode : IAsyncDisposable
     /// queue of <paramref name="flow"/>.
     /// </summary>
     /// <summary>How many messages of <paramref name="channel"/> (a channel's, subscription's or service's name) the failed-message store holds.</summary>
+    /// <remarks>A node started again after a kill runs messages before its ports serve: this waits until they do.</remarks>
     public async Task<int> DeadLetteredAsync(string channel)
     {
+        await WaitUntilServingAsync();
         using var answer = System.Text.Json.JsonDocument.Parse(await Admin.GetStringAsync($"/admin/failed?state=all&limit=1&channel={Uri.EscapeDataString(channel)}"));
         return answer.RootElement.GetProperty("total").GetInt32();
     }
