@@ -238,8 +238,9 @@ public static class Wire
         var headers = new Dictionary<string, object?>(3) { [Status] = result.Status, [Cid] = result.Cid };
         if (result.Headers is { Count: > 0 } h) headers[Headers] = JsonSerializer.Serialize(h);
         if (result.Error is not null) headers[Error] = result.Error;
-        if (result.Exception is not null) headers[Exception] = result.Exception;
-        if (result.Frame is not null) headers[Frame] = result.Frame;
+        // What a service threw is for the platform's own callers (another node), never for a partner's reply queue.
+        if (!persistent && result.Exception is not null) headers[Exception] = result.Exception;
+        if (!persistent && result.Frame is not null) headers[Frame] = result.Frame;
         var properties = new BasicProperties { CorrelationId = correlationId, Headers = headers, DeliveryMode = persistent ? DeliveryModes.Persistent : DeliveryModes.Transient };
         return (properties, result.Output is null ? [] : Encoding.UTF8.GetBytes(result.Output));
     }
