@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -143,27 +142,7 @@ internal static class FailedCommand
             Console.WriteLine($"  {Column.Local(e!["at"], LocalTime)}  {e["what"],-13} {e["detail"]}" + (e["by"] is { } by ? $" ({by})" : ""));
     }
 
-    // JSON indented; text as it is; anything else as hex, 16 bytes a line.
-    private static string Body(JsonNode? text, JsonNode? base64)
-    {
-        if (text is not null)
-        {
-            var body = text.GetValue<string>();
-            try
-            {
-                return JsonNode.Parse(body)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? body;
-            }
-            catch (JsonException)
-            {
-                return body;
-            }
-        }
-        var bytes = Convert.FromBase64String(base64?.GetValue<string>() ?? "");
-        var hex = new StringBuilder();
-        for (var i = 0; i < bytes.Length; i += 16)
-            hex.AppendLine($"{i:x8}  {Convert.ToHexString(bytes.AsSpan(i, Math.Min(16, bytes.Length - i))).ToLowerInvariant()}");
-        return hex.ToString().TrimEnd();
-    }
+    private static string Body(JsonNode? text, JsonNode? base64) => Integrations.Admin.FailedBody.Readable(text?.GetValue<string>(), base64?.GetValue<string>());
 
     private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(l => "  " + l));
 

@@ -50,3 +50,30 @@ public sealed record FailedGroupInfo(string Group, string Kind, string Channel, 
 
 /// <summary>What a retry, archive or delete did: the ids it did it to, and those it could not, with why.</summary>
 public sealed record FailedActionResult(string Action, IReadOnlyList<string> Done, IReadOnlyDictionary<string, string> Refused);
+
+/// <summary>How a failed message's body is shown to a person, by the CLI and the dashboard alike.</summary>
+public static class FailedBody
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>JSON indented, other text as it is, anything else (<paramref name="base64"/>) in hex, 16 bytes a line.</summary>
+    public static string Readable(string? text, string? base64)
+    {
+        if (text is not null)
+        {
+            try
+            {
+                return System.Text.Json.Nodes.JsonNode.Parse(text)?.ToJsonString(Indented) ?? text;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return text;
+            }
+        }
+        var bytes = Convert.FromBase64String(base64 ?? "");
+        return string.Join('\n', bytes.Chunk(16).Select((line, i) => $"{i * 16:x8}  {Convert.ToHexString(line).ToLowerInvariant()}"));
+    }
+}
