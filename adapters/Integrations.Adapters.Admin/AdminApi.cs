@@ -57,6 +57,7 @@ public static class AdminApi
         admin.MapConfigEndpoints();
         admin.MapDeploymentEndpoints();
         admin.MapLogEndpoints();
+        admin.MapTraceEndpoints();
         admin.MapFallback("{**path}", (HttpContext http, EndpointDataSource endpoints) => UnknownPath(http, endpoints)).ExcludeFromDescription();
         return routes;
     }
@@ -87,11 +88,11 @@ public static class AdminApi
         return Error(404, $"the admin API has no {http.Request.Method} {http.Request.Path.Value}" + (best is null ? "; GET /admin/node answers if the node is there" : $"; did you mean {best}?"));
     }
 
-    private static async Task InvokeAsync(string name, HttpContext http, ServiceClient client, ILogger log)
+    private static async Task InvokeAsync(string name, HttpContext http, ServiceClient client, Bus.Telemetry.Hops hops, ILogger log)
     {
         var cid = Cid.New();
         var started = Stopwatch.GetTimestamp();
-        var hop = Bus.Telemetry.Hop.Channel("admin", "invoke", cid, http.Request.Headers);
+        var hop = hops.Channel("admin", "invoke", cid, http.Request);
         string body;
         using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
             body = await reader.ReadToEndAsync(http.RequestAborted);

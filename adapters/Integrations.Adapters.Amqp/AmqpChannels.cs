@@ -33,6 +33,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     private readonly RabbitBackbone _backbone;
     private readonly NodeOptions _options;
     private readonly ITopicPublisher _topics;
+    private readonly Bus.Telemetry.Hops _hops;
     private readonly IDisposable _watch;
 
     /// <summary>How a channel's messages reach its service on this node.</summary>
@@ -51,9 +52,10 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
 
     /// <summary>Follows the channels and their connections.</summary>
     public AmqpChannels(ConfigView view, AmqpBrokers brokers, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ServiceCatalog catalog,
-        ITopicPublisher topics, ILogger log)
+        ITopicPublisher topics, Bus.Telemetry.Hops hops, ILogger log)
         : base(log.ForContext("SourceContext", "amqp-channel"))
     {
+        _hops = hops;
         _view = view;
         _brokers = brokers;
         _runtime = runtime;
@@ -159,7 +161,7 @@ public sealed class AmqpChannels : ConsumerHost<AmqpChannels.Endpoint>
     {
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         if (received) LogReceived(definition, message, cid);
-        var hop = Bus.Telemetry.Hop.Message("amqp", definition.Name, cid, message);
+        var hop = _hops.Message("amqp", definition.Name, cid, message);
         var log = Log.ForContext("Cid", cid);
         var target = TargetOf(definition);
         MassTransitInbound? request = null;

@@ -35,8 +35,11 @@ public sealed class BrowserClock
         TimeZoneInfo.CreateCustomTimeZone($"UTC{offsetMinutes:+0;-0}m", TimeSpan.FromMinutes(offsetMinutes), null, null);
 
     /// <summary><c>yyyy-MM-dd HH:mm:ss</c> in the browser's zone; empty for no moment.</summary>
-    public string Format(DateTimeOffset? at) =>
-        at is { } moment ? TimeZoneInfo.ConvertTime(moment, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "";
+    public string Format(DateTimeOffset? at) => Format(at, "yyyy-MM-dd HH:mm:ss");
+
+    /// <summary>A moment in the browser's zone, in <paramref name="format"/> (<c>HH:mm</c> on a chart's axis); empty for no moment.</summary>
+    public string Format(DateTimeOffset? at, string format) =>
+        at is { } moment ? TimeZoneInfo.ConvertTime(moment, Zone).ToString(format, CultureInfo.InvariantCulture) : "";
 
     /// <summary>A moment as the admin API writes it (ISO 8601), or null when <paramref name="value"/> is none.</summary>
     public static DateTimeOffset? Parse(JsonNode? value) =>

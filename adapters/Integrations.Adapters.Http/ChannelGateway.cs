@@ -20,7 +20,7 @@ namespace Integrations.Adapters.Http;
 /// checked in that order, then the service is invoked through the backbone with the input merged from the query
 /// string, the body and the path (later ones win). Every channel is a route of the port's routing table.
 /// </summary>
-public sealed class ChannelGateway(CallerSecurity callers, ServiceClient services, ILogger log)
+public sealed class ChannelGateway(CallerSecurity callers, ServiceClient services, Bus.Telemetry.Hops hops, ILogger log)
 {
     private const string AnyMethod = "GET, POST, PUT, PATCH, DELETE";
     private readonly ILogger _log = log.ForContext("SourceContext", "rest-channel");
@@ -32,7 +32,7 @@ public sealed class ChannelGateway(CallerSecurity callers, ServiceClient service
         var started = Stopwatch.GetTimestamp();
         var config = channel.Config;
         var log = _log.ForContext("Cid", cid);
-        var hop = Bus.Telemetry.Hop.Channel("rest", config.Name, cid, request.Headers);
+        var hop = hops.Channel("rest", config.Name, cid, request);
         log.Information("REST cha → cid={Cid}; {Method} {Path} name={Channel}; len={Length}; agent={Agent}; remote-addr={Remote}",
             cid, request.Method, request.Path.Value, config.Name, request.ContentLength ?? 0, request.Headers.UserAgent.ToString(),
             http.Connection.RemoteIpAddress?.ToString());

@@ -28,14 +28,16 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
     private readonly RabbitBackbone _backbone;
     private readonly NodeOptions _options;
     private readonly IDisposable _watch;
+    private readonly Bus.Telemetry.Hops _hops;
 
     /// <summary>A channel as it runs: its definition, its connection's, and whether this endpoint runs what the backbone holds for it.</summary>
     public sealed record Endpoint(ChannelMq Channel, ConnectionMq? Connection, bool Held);
 
     /// <summary>Follows the channels and their connections.</summary>
-    public MqChannels(ConfigView view, MqBrokers brokers, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ServiceCatalog catalog, ILogger log)
+    public MqChannels(ConfigView view, MqBrokers brokers, ServiceRuntime runtime, RabbitBackbone backbone, NodeOptions options, ServiceCatalog catalog, Bus.Telemetry.Hops hops, ILogger log)
         : base(log.ForContext("SourceContext", "mq-channel"))
     {
+        _hops = hops;
         _view = view;
         _brokers = brokers;
         _runtime = runtime;
@@ -128,7 +130,7 @@ public sealed class MqChannels : ConsumerHost<MqChannels.Endpoint>
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
-        var hop = Bus.Telemetry.Hop.Message("mq", definition.Name, cid, message);
+        var hop = _hops.Message("mq", definition.Name, cid, message);
         var call = new InvokeService
         {
             Service = definition.Service, Cid = cid, Input = Wire.AsInput(message.Body), Channel = definition.Name, Caller = "mq:" + definition.Address,

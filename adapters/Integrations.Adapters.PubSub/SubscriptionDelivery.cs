@@ -26,13 +26,15 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
     private readonly ServiceClient _client;
     private readonly IOutgoingConnections _outgoing;
     private readonly Pushes _pushes;
+    private readonly Bus.Telemetry.Hops _hops;
     private readonly NodeOptions _options;
     private readonly IDisposable _watch;
 
     /// <summary>Follows the subscriptions.</summary>
     public SubscriptionDelivery(ConfigView view, RabbitBackbone backbone, ServiceClient client, IOutgoingConnections outgoing,
-        Pushes pushes, ServiceCatalog catalog, NodeOptions options, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
+        Pushes pushes, ServiceCatalog catalog, NodeOptions options, Bus.Telemetry.Hops hops, ILogger log) : base(log.ForContext("SourceContext", "pubsub"))
     {
+        _hops = hops;
         _options = options;
         _view = view;
         _backbone = backbone;
@@ -84,7 +86,7 @@ public sealed class SubscriptionDelivery : ConsumerHost<PubSubSubscription>
         var cid = Cid.IsAcceptable(message.Cid) ? message.Cid! : Cid.New();
         var log = Log.ForContext("Cid", cid);
         var started = Stopwatch.GetTimestamp();
-        var hop = Bus.Telemetry.Hop.Message("subscription", subscription.Name, cid, message);
+        var hop = _hops.Message("subscription", subscription.Name, cid, message);
         var (result, settled) = await DeliveryPolicy.DeliverAsync(message, cid, subscription.Name, subscription.Retries,
             async () => await DeliverAsync(subscription, message, json, cid).ConfigureAwait(false) is { } error
                 ? ServiceResult.Failed(cid, error.Status, error.Message) with { Exception = error.Exception, Frame = error.Frame }

@@ -13,7 +13,7 @@ namespace Integrations.Adapters.PubSub;
 /// subscription a durable queue bound to it (<c>esb.sub.&lt;name&gt;</c>), declared when the subscription is saved, so
 /// every message published from then on waits for it, across node restarts. Publishing is persistent and confirmed.
 /// </summary>
-public sealed class Topics(ConfigView view, RabbitBackbone backbone, ILogger log) : IConfigApplier, ITopicPublisher
+public sealed class Topics(ConfigView view, RabbitBackbone backbone, Bus.Telemetry.Hops hops, ILogger log) : IConfigApplier, ITopicPublisher
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "pubsub");
 
@@ -29,7 +29,7 @@ public sealed class Topics(ConfigView view, RabbitBackbone backbone, ILogger log
         var definition = view.Find<PubSubTopic>(topic) ?? throw new ServiceException(404, $"no pubsub_topic named '{topic}'");
         if (!definition.IsActive) throw new ServiceException(403, $"the topic '{topic}' is inactive");
         var subscribers = view.All<PubSubSubscription>().Count(s => s.Topic == topic);
-        var hop = Bus.Telemetry.Hop.Topic(topic, cid);
+        var hop = hops.Topic(topic, cid);
         try
         {
             var headers = new Dictionary<string, object?> { [Wire.Cid] = cid, [Wire.Topic] = topic };

@@ -11,7 +11,7 @@ namespace Integrations.Adapters.Scheduler;
 /// message that names <see cref="JobRuns.ReportQueue"/>, so whichever worker runs it reports the outcome. Each run
 /// has its own cid, on every log line of the run.
 /// </summary>
-public sealed class ServiceJob(ServiceClient client, JobRuns runs, NodeOptions options, ILogger log) : IJob
+public sealed class ServiceJob(ServiceClient client, JobRuns runs, Bus.Telemetry.Hops hops, NodeOptions options, ILogger log) : IJob
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "scheduler");
 
@@ -38,7 +38,7 @@ public sealed class ServiceJob(ServiceClient client, JobRuns runs, NodeOptions o
         if (!manual) Bus.Telemetry.EsbTelemetry.JobFired(job, fired - due);
         // A firing starts a trace of its own; the run it sends continues it wherever it runs.
         System.Diagnostics.Activity.Current = null;
-        var hop = Bus.Telemetry.Hop.Channel("scheduler", job, cid);
+        var hop = hops.Channel("scheduler", job, cid);
         await runs.StartedAsync(run, cancellation).ConfigureAwait(false);
         try
         {

@@ -26,7 +26,7 @@ namespace Integrations.Adapters.WebSockets;
 /// topic. Services push with <c>ctx.PushAsync(clientId or "topic:NAME", message)</c> from any node; the client gets
 /// <c>{"push": …, "topic": …}</c>. Keep-alive pings, an idle timeout, and limits on message size and connections.
 /// </summary>
-public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, ServiceClient services, Pushes pushes, ILogger log) : IHostedService, IChannelRoutes
+public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, ServiceClient services, Pushes pushes, Bus.Telemetry.Hops hops, ILogger log) : IHostedService, IChannelRoutes
 {
     private const int InFlightPerClient = 16;
     private readonly ConcurrentDictionary<string, Client> _clients = new(StringComparer.Ordinal);
@@ -204,7 +204,7 @@ public sealed class WebSocketChannels(ConfigView view, CallerSecurity callers, S
         var started = Stopwatch.GetTimestamp();
         log.Information("WS cha → cid={Cid}; name={Channel}; client={Client}; len={Length}", cid, channel.Name, client.Id, text.Length);
         // A message may continue its sender's trace: {"id": …, "input": …, "traceparent": "00-…"}.
-        var hop = Bus.Telemetry.Hop.Channel("websocket", channel.Name, cid, (request["traceparent"] as JsonValue)?.ToString());
+        var hop = hops.Channel("websocket", channel.Name, cid, traceParent: (request["traceparent"] as JsonValue)?.ToString());
         var result = await services.InvokeAsync(new InvokeService
         {
             Service = channel.Service, Cid = cid, Input = request["input"] is { } given ? System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(given) : default, Channel = channel.Name, Caller = client.Caller,

@@ -7,12 +7,12 @@ using Integrations.Runtime;
 namespace Integrations.Host;
 
 /// <summary>The outgoing connections services use (<c>ctx.Out</c>), and subscriptions deliver through: REST, AMQP and MQ, each its adapter's outgoing side.</summary>
-public sealed class OutgoingConnections(RestConnections rest, AmqpOutgoing amqp, MqOutgoing mq) : IOutgoingConnections
+public sealed class OutgoingConnections(RestConnections rest, AmqpOutgoing amqp, MqOutgoing mq, Hops hops) : IOutgoingConnections
 {
     /// <inheritdoc />
     public async Task<RestResponse> SendRestAsync(string name, RestRequest request, CallScope context)
     {
-        var hop = Hop.Outgoing("rest", name, context.Cid);
+        var hop = hops.Outgoing("rest", name, context.Cid, request.Method.Method);
         try
         {
             var response = await rest.SendRestAsync(name, request, context).ConfigureAwait(false);
@@ -29,14 +29,14 @@ public sealed class OutgoingConnections(RestConnections rest, AmqpOutgoing amqp,
     /// <inheritdoc />
     public async Task PublishAmqpAsync(string name, AmqpMessage message, CallScope context)
     {
-        var hop = Hop.Outgoing("amqp", name, context.Cid);
+        var hop = hops.Outgoing("amqp", name, context.Cid);
         await EndAsync(hop, amqp.PublishAsync(name, message, context)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task SendMqAsync(string name, AmqpMessage message, CallScope context)
     {
-        var hop = Hop.Outgoing("mq", name, context.Cid);
+        var hop = hops.Outgoing("mq", name, context.Cid);
         await EndAsync(hop, mq.SendAsync(name, message, context)).ConfigureAwait(false);
     }
 

@@ -292,6 +292,21 @@ public sealed class RabbitBackbone(NodeOptions options, ILogger log) : IHostedSe
         }
     }
 
+    /// <summary>Publishes a transient message straight to <paramref name="queue"/> (an answer to a node that asked), confirmed by the broker.</summary>
+    public async Task PublishToQueueAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
+        await _confirmedGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var channel = await ConfirmedChannelAsync(cancellation).ConfigureAwait(false);
+            await channel.BasicPublishAsync("", queue, mandatory: false, properties, body, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _confirmedGate.Release();
+        }
+    }
+
     /// <summary>
     /// Publishes on a fanout exchange every node hears (see <see cref="Broadcasts"/>): the event's name as the
     /// message's type, this node as its sender.

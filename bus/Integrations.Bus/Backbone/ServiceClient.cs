@@ -7,7 +7,7 @@ namespace Integrations.Bus.Backbone;
 /// Calls services through the backbone: <see cref="InvokeAsync"/> waits for the answer (what channels do),
 /// <see cref="SendAsync"/> leaves a durable message in the service's queue and returns.
 /// </summary>
-public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory directory, RabbitBackbone backbone, ILogger log)
+public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory directory, RabbitBackbone backbone, Telemetry.Hops hops, ILogger log)
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "backbone");
 
@@ -20,7 +20,7 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
     {
         if (!directory.TryResolve(request, out _, out request, out var refusal)) return refusal!;
         var timeout = request.Deadline - DateTimeOffset.UtcNow;
-        var hop = Telemetry.Hop.Backbone(request.Service, request.Cid, waiting: true);
+        var hop = hops.Backbone(request.Service, request.Cid, waiting: true);
         try
         {
             var result = await CallAsync(request, timeout, cancellation).ConfigureAwait(false);
@@ -74,7 +74,7 @@ public sealed class ServiceClient(ServiceCatalog catalog, ServiceDirectory direc
                 _log.ForContext("Cid", request.Cid).Warning("{Service}: the message bus is not reachable right now; the call was not taken (503)", request.Service);
                 throw new ServiceException(503, RabbitBackbone.Unreachable(request.Service, request.Cid));
             }
-            var hop = Telemetry.Hop.Backbone(request.Service, request.Cid, waiting: false);
+            var hop = hops.Backbone(request.Service, request.Cid, waiting: false);
             try
             {
                 await backbone.SendAsync(ServiceNames.QueueOf(request.Service), request, cancellation).ConfigureAwait(false);

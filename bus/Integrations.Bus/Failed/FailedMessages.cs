@@ -30,7 +30,7 @@ public sealed record FailedOutcome(IReadOnlyList<string> Done, IReadOnlyDictiona
 /// why it failed, grouped by cause, to be looked at, sent back where it failed (as it was, or edited), archived or
 /// deleted. Archived and retried messages are deleted after <see cref="NodeOptions.FailedRetention"/>.
 /// </summary>
-public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places, RabbitBackbone backbone, NodeOptions options, ILogger log) : BackgroundService
+public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places, RabbitBackbone backbone, Telemetry.Hops hops, NodeOptions options, ILogger log) : BackgroundService
 {
     private readonly ILogger _log = log.ForContext("SourceContext", "failed");
     private const int Batch = 500;
@@ -83,6 +83,7 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
         record.Changed = DateTimeOffset.UtcNow;
         session.Store(record);
         await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+        hops.Note("failed", place.Kind, place.Name, record.Cid, status, error, $"kept as failed message {id}");
         return record;
     }
 
@@ -188,6 +189,7 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
         try
         {
             await PlaceOf(message, known)!.PublishConfirmedAsync(message.Queue, properties, body, cancellation).ConfigureAwait(false);
+            hops.Note("retry", message.Kind, message.Channel, message.Cid, 202, null, $"failed message {id} sent to {message.Queue} by {by}");
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)

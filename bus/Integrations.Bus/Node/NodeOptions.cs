@@ -78,6 +78,9 @@ public sealed class NodeOptions
     /// <summary>How often the node announces itself to the cluster (<c>esb nodes</c>): silent for three of these, it is shown as gone.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How many of its recent hops the node keeps for traces (<c>esb trace</c>): the oldest make room for new ones.</summary>
+    public int TraceHops { get; set; } = Telemetry.Trail.DefaultCapacity;
+
     /// <summary>How long failed messages are kept once archived or retried (<c>esb failed</c>).</summary>
     public TimeSpan FailedRetention { get; set; } = TimeSpan.FromDays(14);
 
@@ -120,6 +123,7 @@ public sealed class NodeOptions
             $"--scheduler-takeover: {SchedulerTakeover.TotalSeconds:0.###} s is out of range; give 3 to 600 seconds");
         Check(FailedRetention >= TimeSpan.FromDays(1) && FailedRetention <= TimeSpan.FromDays(3650),
             $"--failed-retention: {FailedRetention.TotalDays:0.###} days is out of range; give 1 to 3650 days");
+        Check(TraceHops is >= 1_000 and <= 10_000_000, $"--trace-hops: {TraceHops} is out of range; give 1000 to 10000000 hops");
         Check(!string.IsNullOrWhiteSpace(Postgres), "--postgres: a connection string is required");
         Check(Uri.TryCreate(ChannelsUrl, UriKind.Absolute, out var c) && c.Scheme is "http" or "https",
             $"--channels-url: '{ChannelsUrl}' is not an http:// or https:// address");

@@ -33,6 +33,7 @@ public static class NodeServices
         foreach (var assembly in options.ServiceAssemblies.Distinct()) catalog.AddAssembly(assembly, "built-in");
         services.AddSingleton(catalog);
         services.AddSingleton<ServiceDirectory>();
+        services.AddSingleton<Telemetry.Hops>();
         services.AddSingleton<ServiceRuntime>();
         services.AddSingleton<IServiceRuntime>(sp => sp.GetRequiredService<ServiceRuntime>());
         services.AddSingleton<ServiceClient>();
@@ -120,5 +121,9 @@ public static class NodeServices
         services.AddHostedService(sp => sp.GetRequiredService<Broadcasts>());
         services.AddSingleton<ClusterNodes>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterNodes>());
+        services.AddSingleton<ClusterQuestions>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterQuestions>());
+        services.AddSingleton<Telemetry.ClusterHops>();
+        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.ClusterHops>());
     }
 }

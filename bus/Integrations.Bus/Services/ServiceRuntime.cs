@@ -10,11 +10,10 @@ namespace Integrations.Bus.Services;
 /// every outcome into a <see cref="ServiceResult"/>. The log has the details; the caller gets words.
 /// </summary>
 public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient client, IOutgoingConnections connections, ICallScheduler scheduler,
-    Backbone.Pushes pushes, ITopicPublisher topics, ILogger log, Node.NodeOptions? options = null)
+    Backbone.Pushes pushes, ITopicPublisher topics, Telemetry.Hops hops, ILogger log)
     : IServiceRuntime
 {
     private readonly ILogger _log = log;
-    private readonly string _node = options?.NodeName ?? System.Environment.MachineName;
 
     /// <summary>How often each service ran on this node, and how long it took.</summary>
     public ServiceStats Stats { get; } = new();
@@ -24,17 +23,13 @@ public sealed class ServiceRuntime(ServiceDirectory directory, ServiceClient cli
     public async Task<ServiceResult> RunHereAsync(InvokeService request, CancellationToken cancellation)
     {
         if (!directory.TryResolve(request, out var descriptor, out request, out var refusal)) return refusal!;
-        using var span = Telemetry.Hop.Run(request, _node);
+        var hop = hops.Run(request, descriptor.Origin);
         var started = Stopwatch.GetTimestamp();
         Telemetry.EsbTelemetry.InFlight.Add(1);
         var result = await RunAsync(descriptor, request, started, cancellation).ConfigureAwait(false);
         Telemetry.EsbTelemetry.InFlight.Add(-1);
         Stats.Record(request.Service, Stopwatch.GetElapsedTime(started), result.Status);
-        if (span is not null)
-        {
-            span.SetTag(Telemetry.EsbTelemetry.StatusTag, result.Status);
-            if (Telemetry.EsbTelemetry.IsError(result.Status)) span.SetStatus(ActivityStatusCode.Error, result.Error);
-        }
+        hop.End(result.Status, result.Error);
         return result;
     }
 

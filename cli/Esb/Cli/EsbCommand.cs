@@ -15,6 +15,8 @@ internal static class EsbCommand
             ServicesCommand.Create(),
             FailedCommand.Create(),
             NodesCommand.Create(),
+            TraceCommand.Create(),
+            StatsCommand.Create(),
             LogsCommand.Create(),
             DeployCommand.Create(),
             VersionCommand.Create(),

@@ -51,7 +51,7 @@ internal sealed class NodeSettings
     public static IReadOnlyList<string> Known { get; } =
     [
         "RabbitMq", "Postgres", "Schema", "Roles", "ChannelsUrl", "AdminUrl", "ChannelsCertificate", "AdminCertificate", "NodeName", "Timeout", "LogDir", "LogLevel",
-        "LogFormat", "Quiet", "PickupDir", "DataDir", "Import", "QueueType", "SchedulerTakeover", "FailedRetention", "Demo",
+        "LogFormat", "Quiet", "PickupDir", "DataDir", "Import", "QueueType", "SchedulerTakeover", "FailedRetention", "TraceHops", "Demo",
     ];
 
     /// <summary>The settings that are objects (a port's certificate), with the variable its password comes from.</summary>

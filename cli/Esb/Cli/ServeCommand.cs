@@ -130,6 +130,12 @@ internal static class ServeCommand
             DefaultValueFactory = _ => file.Value.Number("ESB_FAILED_RETENTION", "FailedRetention", defaults.FailedRetention.TotalDays),
         };
 
+        var traceHops = new Option<double>("--trace-hops")
+        {
+            Description = "How many of its recent hops the node keeps for esb trace (channels, service runs, outgoing calls; the oldest make room); 1000 to 10000000 (env ESB_TRACE_HOPS).",
+            DefaultValueFactory = _ => file.Value.Number("ESB_TRACE_HOPS", "TraceHops", defaults.TraceHops),
+        };
+
         var demo = new Option<bool>("--demo")
         {
             Description = "Also serve the tutorial's demo CRM and Billing systems on the channel port, under /tutorial/api/ (env ESB_DEMO=true).",
@@ -150,7 +156,7 @@ internal static class ServeCommand
             "Serilog" section (and ESB_SERILOG__* variables) adds sinks, such as Seq and OpenTelemetry, to the log.
             """)
         {
-            rabbit, postgres, schema, roles, channels, admin, channelsCertificate, channelsKey, adminCertificate, adminKey, name, timeout, logDir, logLevel, logFormat, quiet, pickup, dataDir, import, queueType, takeover, failedRetention, demo,
+            rabbit, postgres, schema, roles, channels, admin, channelsCertificate, channelsKey, adminCertificate, adminKey, name, timeout, logDir, logLevel, logFormat, quiet, pickup, dataDir, import, queueType, takeover, failedRetention, traceHops, demo,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -182,6 +188,7 @@ internal static class ServeCommand
                     QueueType = parse.GetValue(queueType)!,
                     SchedulerTakeover = TimeSpan.FromSeconds(parse.GetValue(takeover)),
                     FailedRetention = TimeSpan.FromDays(parse.GetValue(failedRetention)),
+                    TraceHops = (int)Math.Min(int.MaxValue, parse.GetValue(traceHops)),
                     AdminPassword = Env.Get("ESB_ADMIN_PASSWORD"),
                     // From the environment only: a key on the command line would show in the process list.
                     SecretKey = Env.Get("ESB_SECRET_KEY"),

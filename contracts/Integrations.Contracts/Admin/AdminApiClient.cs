@@ -90,6 +90,14 @@ public sealed class AdminApiClient : IDisposable
     public async Task<IReadOnlyList<NodeInfo>> NodesAsync(CancellationToken cancellation = default) =>
         (await SendAsync(HttpMethod.Get, "admin/nodes", cancellation: cancellation).ConfigureAwait(false)).As<List<NodeInfo>>();
 
+    /// <summary>Every hop of <paramref name="cid"/> the cluster's nodes still keep, the earliest first (<c>GET /admin/trace/{cid}</c>).</summary>
+    public async Task<TraceInfo> TraceAsync(string cid, CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, $"admin/trace/{Uri.EscapeDataString(cid)}", cancellation: cancellation).ConfigureAwait(false)).As<TraceInfo>();
+
+    /// <summary>The cluster's rates per service and channel over <paramref name="window"/> (<c>5m</c> or <c>1h</c>; <c>GET /admin/stats</c>).</summary>
+    public async Task<StatsInfo> StatsAsync(string window = "5m", CancellationToken cancellation = default) =>
+        (await SendAsync(HttpMethod.Get, $"admin/stats?window={Uri.EscapeDataString(window)}", cancellation: cancellation).ConfigureAwait(false)).As<StatsInfo>();
+
     /// <summary>The services the node has (<c>GET /admin/services</c>).</summary>
     public async Task<IReadOnlyList<ServiceInfo>> ServicesAsync(CancellationToken cancellation = default) =>
         (await SendAsync(HttpMethod.Get, "admin/services", cancellation: cancellation).ConfigureAwait(false)).As<List<ServiceInfo>>();

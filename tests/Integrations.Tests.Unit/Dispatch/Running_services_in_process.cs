@@ -53,6 +53,8 @@ public sealed class Running_services_in_process
     private readonly LogCapture _log = new();
     private readonly ServiceRuntime _runtime;
 
+    private readonly Integrations.Bus.Telemetry.Hops _hops = new(new NodeOptions { NodeName = "unit-node" });
+
     public Running_services_in_process()
     {
         var catalog = new ServiceCatalog();
@@ -61,8 +63,8 @@ public sealed class Running_services_in_process
         catalog.AddAssembly(Integrations.Services.ShippedServices.Assembly, "built-in");
         // RunHereAsync never touches the broker: the client's bus parts stay unset.
         var directory = new ServiceDirectory(catalog, new ConfigView(), new NodeOptions());
-        var client = new ServiceClient(catalog, directory, null!, _log.Logger);
-        _runtime = new ServiceRuntime(directory, client, null!, null!, null!, null!, _log.Logger);
+        var client = new ServiceClient(catalog, directory, null!, _hops, _log.Logger);
+        _runtime = new ServiceRuntime(directory, client, null!, null!, null!, null!, _hops, _log.Logger);
     }
 
     private Task<ServiceResult> Run(string service, string input = "{}", DateTimeOffset deadline = default) =>
@@ -91,6 +93,24 @@ public sealed class Running_services_in_process
         var logged = Assert.Single(_log.Events, e => e.Level == LogEventLevel.Error);
         Assert.Equal("the database is on fire", logged.Exception?.Message);
         Assert.Equal("\"cid-1\"", logged.Properties["Cid"].ToString());
+    }
+
+    [Fact]
+    public async Task Each_run_is_kept_in_the_nodes_trail_and_counted_in_its_rates()
+    {
+        await Run("demo.hello");
+        await Run("test.fail");
+        var hops = _hops.Trail.Of("cid-1");
+        Assert.Equal(2, hops.Count);
+        Assert.All(hops, h => Assert.Equal(("unit-node", "run", "service"), (h.Node, h.Step, h.Type)));
+        Assert.Equal(("demo.hello", "built-in", 200, null), (hops[0].Name, hops[0].Detail, hops[0].Status, hops[0].Error));
+        Assert.Equal(("test.fail", "test", 500), (hops[1].Name, hops[1].Detail, hops[1].Status));
+        Assert.Contains("cid=cid-1", hops[1].Error);
+        Assert.Empty(_hops.Trail.Of("another-cid"));
+
+        var now = Integrations.Bus.Telemetry.Rates.StepOf(DateTimeOffset.UtcNow);
+        var failing = Assert.Single(_hops.Rates.Between(now - 1, now, 1), s => s.Name == "test.fail");
+        Assert.Equal(("service", 1L, 1L), (failing.Kind, failing.Points.Sum(p => p.Calls), failing.Points.Sum(p => p.Errors)));
     }
 
     [Fact]
