@@ -186,10 +186,12 @@ public sealed class FailedMessages(IDocumentStore store, DeadLetterPlaces places
             }
         }
         var (properties, body) = Resend(message);
+        // Kept as of the sending: what it started on a node (another run, another failure) comes after it in the trace.
+        var sent = DateTimeOffset.UtcNow;
         try
         {
             await PlaceOf(message, known)!.PublishConfirmedAsync(message.Queue, properties, body, cancellation).ConfigureAwait(false);
-            hops.Note("retry", message.Kind, message.Channel, message.Cid, 202, null, $"failed message {id} sent to {message.Queue} by {by}");
+            hops.Note("retry", message.Kind, message.Channel, message.Cid, 202, null, $"failed message {id} sent to {message.Queue} by {by}", sent);
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)

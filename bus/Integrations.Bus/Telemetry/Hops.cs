@@ -126,8 +126,8 @@ public sealed class Hops(Node.NodeOptions options)
     }
 
     /// <summary>Keeps a hop that took no time of its own: a message given up and kept (<c>failed</c>), a failed message sent back (<c>retry</c>).</summary>
-    public void Note(string step, string type, string name, string cid, int status, string? error, string? detail) =>
-        Trail.Keep(cid, new TraceHop(Node, step, type, name, detail, DateTimeOffset.UtcNow, 0, status, status >= 400 ? error : null));
+    public void Note(string step, string type, string name, string cid, int status, string? error, string? detail, DateTimeOffset? at = null) =>
+        Trail.Keep(cid, new TraceHop(Node, step, type, name, detail, at ?? DateTimeOffset.UtcNow, 0, status, status >= 400 ? error : null));
 
     /// <summary>Starts a span under <paramref name="parent"/> when a message or request carried one; else under the current span; else a new trace.</summary>
     internal static Activity? Start(string name, ActivityKind kind, ActivityContext? parent) =>

@@ -115,6 +115,18 @@ public sealed class Keeping_failed_messages(Servers servers)
         ShipOrder.Failing.TryRemove(order, out _);
         Assert.Single((await node.Api.FailedActionAsync("retry", all: true)).Done);
         await Until(() => Task.FromResult(ShipOrder.Shipped.ContainsKey(order)), TimeSpan.FromSeconds(15));
+
+        // Its trace tells the story: published, delivered, failed and kept, sent back, delivered again and run.
+        Integrations.Admin.TraceInfo trace = null!;
+        await Until(async () => (trace = await node.Api.TraceAsync(failed.Cid)).Hops.Count(h => h.Step == "run") == 2, TimeSpan.FromSeconds(10));
+        Assert.Equal(
+        [
+            ("publish", "shipments", 202), ("channel", "shipper", 500), ("run", "test.ship-order", 500), ("failed", "shipper", 500),
+            ("retry", "shipper", 202), ("channel", "shipper", 200), ("run", "test.ship-order", 200),
+        ], trace.Hops.Where(h => h.Step != "call").Select(h => (h.Step, h.Name, h.Status)));
+        Assert.Equal($"kept as failed message {failed.Id}", trace.Hops.Single(h => h.Step == "failed").Detail);
+        Assert.StartsWith($"failed message {failed.Id} sent to esb.sub.shipper by admin", trace.Hops.Single(h => h.Step == "retry").Detail);
+        Assert.All(trace.Hops.Where(h => h.Step == "channel"), h => Assert.Equal("subscription", h.Type));
     }
 
     [Fact]
