@@ -93,6 +93,19 @@ internal sealed class AdminSession(string url, string password, string passwordF
         return 0;
     }
 
+    /// <summary>
+    /// GETs what a command shows a person: the answer, parsed, and exit code 0; or, with <paramref name="asJson"/>, the
+    /// answer printed as it came; or the failure said on stderr — in both, no answer and the exit code to end with.
+    /// </summary>
+    public async Task<(System.Text.Json.Nodes.JsonNode? Answer, int Code)> ReadAsync(string path, string command, bool asJson, CancellationToken cancellation)
+    {
+        if (asJson) return (null, await PrintAsync(HttpMethod.Get, path, null, command, cancellation));
+        var answer = await SendAsync(HttpMethod.Get, path, null, command, cancellation);
+        if (answer is not { } a) return (null, 1);
+        if ((int)a.Status >= 400) return (null, Failed(command, a.Status, a.Body, a.Cid));
+        return (System.Text.Json.Nodes.JsonNode.Parse(a.Body), 0);
+    }
+
     /// <summary>Prints a failed answer on stderr: status, the error (and each field's), the cid.</summary>
     public int Failed(string command, HttpStatusCode status, string body, string? cid)
     {

@@ -167,11 +167,8 @@ internal static class ConfigCommands
             [name, limit, json], async (admin, parse, ct) =>
             {
                 var path = $"admin/scheduler/{Escape(parse.GetValue(name)!)}/runs?limit={parse.GetValue(limit)}";
-                if (parse.GetValue(json)) return await Print(admin, HttpMethod.Get, path, null, "scheduler runs", ct);
-                var answer = await admin.SendAsync(HttpMethod.Get, path, null, "scheduler runs", ct);
-                if (answer is not { } a) return 1;
-                if ((int)a.Status >= 400) return admin.Failed("scheduler runs", a.Status, a.Body, a.Cid);
-                var status = JsonNode.Parse(a.Body)!;
+                var (status, code) = await admin.ReadAsync(path, "scheduler runs", parse.GetValue(json), ct);
+                if (status is null) return code;
                 Console.WriteLine($"{status["job"]}: {status["state"]}" + (status["next_run"] is { } next ? $", next run {Column.Local(next, LocalMs)}" : ""));
                 var runs = status["runs"]!.AsArray();
                 if (runs.Count == 0)

@@ -74,11 +74,8 @@ internal static class FailedCommand
                     ("text", parse.GetValue(text)), ("group", parse.GetValue(group)), ("since", parse.GetValue(since)), ("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 };
                 var path = "admin/failed?" + string.Join('&', filters.Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value!)}"));
-                if (parse.GetValue(json)) return await admin.PrintAsync(HttpMethod.Get, path, null, "failed list", ct);
-                var answer = await admin.SendAsync(HttpMethod.Get, path, null, "failed list", ct);
-                if (answer is not { } a) return 1;
-                if ((int)a.Status >= 400) return admin.Failed("failed list", a.Status, a.Body, a.Cid);
-                var list = JsonNode.Parse(a.Body)!;
+                var (list, code) = await admin.ReadAsync(path, "failed list", parse.GetValue(json), ct);
+                if (list is null) return code;
                 var messages = list["messages"]!.AsArray().Select(m => m!).ToList();
                 var total = list["total"]!.GetValue<int>();
                 if (messages.Count == 0)
@@ -107,12 +104,9 @@ internal static class FailedCommand
             [id, json], async (admin, parse, ct) =>
             {
                 var path = $"admin/failed/{Uri.EscapeDataString(parse.GetValue(id)!)}";
-                if (parse.GetValue(json)) return await admin.PrintAsync(HttpMethod.Get, path, null, "failed show", ct);
-                var answer = await admin.SendAsync(HttpMethod.Get, path, null, "failed show", ct);
-                if (answer is not { } a) return 1;
-                if ((int)a.Status >= 400) return admin.Failed("failed show", a.Status, a.Body, a.Cid);
-                Print(JsonNode.Parse(a.Body)!);
-                return 0;
+                var (message, code) = await admin.ReadAsync(path, "failed show", parse.GetValue(json), ct);
+                if (message is not null) Print(message);
+                return code;
             });
     }
 

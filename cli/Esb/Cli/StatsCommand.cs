@@ -27,11 +27,8 @@ internal static class StatsCommand
             """, [window, json], async (admin, parse, ct) =>
         {
             var path = "admin/stats?window=" + Uri.EscapeDataString(parse.GetValue(window)!);
-            if (parse.GetValue(json)) return await admin.PrintAsync(HttpMethod.Get, path, null, "stats", ct);
-            var answer = await admin.SendAsync(HttpMethod.Get, path, null, "stats", ct);
-            if (answer is not { } a) return 1;
-            if ((int)a.Status >= 400) return admin.Failed("stats", a.Status, a.Body, a.Cid);
-            var stats = JsonNode.Parse(a.Body)!;
+            var (stats, code) = await admin.ReadAsync(path, "stats", parse.GetValue(json), ct);
+            if (stats is null) return code;
             var nodes = stats["nodes"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
             var missing = stats["missing"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
             var series = stats["series"]!.AsArray().Select(s => s!).ToList();

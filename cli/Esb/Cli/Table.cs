@@ -65,11 +65,9 @@ internal static class Table
     public static async Task<int> ListAsync(AdminSession admin, string path, string command, bool json, IReadOnlyList<Column> columns, string empty,
         CancellationToken cancellation, string? orderBy = null)
     {
-        if (json) return await admin.PrintAsync(HttpMethod.Get, path, null, command, cancellation);
-        var answer = await admin.SendAsync(HttpMethod.Get, path, null, command, cancellation);
-        if (answer is not { } a) return 1;
-        if ((int)a.Status >= 400) return admin.Failed(command, a.Status, a.Body, a.Cid);
-        var rows = JsonNode.Parse(a.Body)!.AsArray().Select(row => row!).ToList();
+        var (list, code) = await admin.ReadAsync(path, command, json, cancellation);
+        if (list is null) return code;
+        var rows = list.AsArray().Select(row => row!).ToList();
         if (orderBy is not null) rows = [.. rows.OrderBy(row => Column.Text(row[orderBy]), StringComparer.Ordinal)];
         if (rows.Count == 0) Console.WriteLine(empty);
         else Print(columns, rows);

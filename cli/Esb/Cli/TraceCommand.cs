@@ -26,11 +26,8 @@ internal static class TraceCommand
         {
             var asked = parse.GetValue(cid)!;
             var path = "admin/trace/" + Uri.EscapeDataString(asked);
-            if (parse.GetValue(json)) return await admin.PrintAsync(HttpMethod.Get, path, null, "trace", ct);
-            var answer = await admin.SendAsync(HttpMethod.Get, path, null, "trace", ct);
-            if (answer is not { } a) return 1;
-            if ((int)a.Status >= 400) return admin.Failed("trace", a.Status, a.Body, a.Cid);
-            var trace = JsonNode.Parse(a.Body)!;
+            var (trace, code) = await admin.ReadAsync(path, "trace", parse.GetValue(json), ct);
+            if (trace is null) return code;
             var hops = trace["hops"]!.AsArray().Select(h => h!).ToList();
             var nodes = trace["nodes"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
             var missing = trace["missing"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();

@@ -100,6 +100,11 @@ public sealed partial class Finding_ones_way_in_the_dashboard(Servers servers)
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await node.Admin.GetAsync("/admin/scheduler/Every%20second")).StatusCode);
         Assert.Equal(0, await page.Locator(".cell-name", new() { HasTextString = "Every second" }).CountAsync());
 
+        // A run's trace: the scheduler firing it, the durable send, the run.
+        var trace = await node.Api.TraceAsync(cid);
+        Assert.Equal([("channel", "scheduler", "Every second"), ("send", "backbone", "demo.hello"), ("run", "service", "demo.hello")],
+            trace.Hops.Select(h => (h.Step, h.Type, h.Name)));
+
         // A run's cid leads to what the node logged under it.
         await page.GotoAsync($"{node.Options.AdminUrl}/logs?cid={cid}");
         await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });

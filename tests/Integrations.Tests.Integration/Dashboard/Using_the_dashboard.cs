@@ -48,8 +48,11 @@ public sealed class Using_the_dashboard(Servers servers)
         await page.Locator("#result", new() { HasTextString = "Howdy partner!" }).WaitForAsync();
         await Screenshot(page, "04-invoked-without");
 
-        // The cid leads to everything the node logged under it: the admin API's lines and the service's own.
+        // The cid leads to its trace, and from there to everything the node logged under it: the admin API's lines and the service's own.
         await page.ClickAsync("#result-cid");
+        await page.Locator("#trace-hops .hop-what", new() { HasTextString = "demo.hello ran" }).WaitForAsync();
+        await page.ClickAsync("#trace-logs");
+        await page.WaitForURLAsync("**/logs?cid=*");
         await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         // The log is written in the background: ask again until the lines are there.
         await Running_jobs_on_a_schedule.Until(async () =>
