@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Integrations.Admin;
 
 namespace Integrations.Bus.Telemetry;
 
@@ -19,9 +18,9 @@ public readonly struct Hop
     private readonly DateTimeOffset _at;
     private readonly Kind _kind;
     private readonly string _step, _type, _name, _cid;
-    private readonly string? _detail;
+    private readonly string? _detail, _detailTail;
 
-    internal Hop(Hops hops, Activity? span, Kind kind, string step, string type, string name, string cid, string? detail)
+    internal Hop(Hops hops, Activity? span, Kind kind, string step, string type, string name, string cid, string? detail, string? detailTail = null)
     {
         _hops = hops;
         _span = span;
@@ -33,6 +32,7 @@ public readonly struct Hop
         _name = name;
         _cid = cid;
         _detail = detail;
+        _detailTail = detailTail;
     }
 
     /// <summary>The span, to tag or to make outgoing calls under; null when traces are not exported.</summary>
@@ -61,8 +61,7 @@ public readonly struct Hop
                 _hops?.Rates.Record("service", null, _name, elapsed.TotalMilliseconds, status);
                 break;
         }
-        _hops?.Trail.Keep(_cid, new TraceHop(_hops.Node, _step, _type, _name, _detail, _at, Math.Round(elapsed.TotalMilliseconds, 3), status,
-            status >= 400 ? error : null));
+        _hops?.Trail.Keep(_cid, _step, _type, _name, _detail, _detailTail, _at, elapsed.TotalMilliseconds, status, status >= 400 ? error : null);
         if (_span is { } span)
         {
             span.SetTag(EsbTelemetry.StatusTag, status);

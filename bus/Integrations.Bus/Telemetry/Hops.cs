@@ -15,7 +15,7 @@ public sealed class Hops(Node.NodeOptions options)
     public string Node { get; } = options.NodeName;
 
     /// <summary>The node's recent hops.</summary>
-    public Trail Trail { get; } = new(options.TraceHops);
+    public Trail Trail { get; } = new(options.NodeName, options.TraceHops);
 
     /// <summary>The node's rates per service and channel.</summary>
     public Rates Rates { get; } = new();
@@ -25,7 +25,10 @@ public sealed class Hops(Node.NodeOptions options)
     /// <c>scheduler</c>, <c>admin</c>) took a call or a message. Its span continues the trace it came with (a caller's
     /// <c>traceparent</c>), else the current one, else starts one.
     /// </summary>
-    public Hop Channel(string type, string channel, string cid, string? detail = null, string? traceParent = null, string? traceState = null)
+    public Hop Channel(string type, string channel, string cid, string? detail = null, string? traceParent = null, string? traceState = null) =>
+        Channel(type, channel, cid, detail, null, traceParent, traceState);
+
+    private Hop Channel(string type, string channel, string cid, string? detail, string? detailTail, string? traceParent, string? traceState)
     {
         Activity? span = null;
         if (EsbTelemetry.Source.HasListeners())
@@ -39,12 +42,12 @@ public sealed class Hops(Node.NodeOptions options)
                 span.SetTag(EsbTelemetry.KindTag, type);
             }
         }
-        return new Hop(this, span, Hop.Kind.Channel, "channel", type, channel, cid, detail);
+        return new Hop(this, span, Hop.Kind.Channel, "channel", type, channel, cid, detail, detailTail);
     }
 
     /// <summary>An HTTP channel (REST, WebSocket, the admin API's invoke) took a request, which may continue a caller's trace.</summary>
     public Hop Channel(string type, string channel, string cid, Microsoft.AspNetCore.Http.HttpRequest request) =>
-        Channel(type, channel, cid, $"{request.Method} {request.Path.Value}",
+        Channel(type, channel, cid, request.Method, request.Path.Value,
             EsbTelemetry.Source.HasListeners() ? request.Headers[EsbTelemetry.TraceParentHeader].ToString() : null,
             EsbTelemetry.Source.HasListeners() ? request.Headers[EsbTelemetry.TraceStateHeader].ToString() : null);
 
@@ -127,7 +130,7 @@ public sealed class Hops(Node.NodeOptions options)
 
     /// <summary>Keeps a hop that took no time of its own: a message given up and kept (<c>failed</c>), a failed message sent back (<c>retry</c>).</summary>
     public void Note(string step, string type, string name, string cid, int status, string? error, string? detail, DateTimeOffset? at = null) =>
-        Trail.Keep(cid, new TraceHop(Node, step, type, name, detail, at ?? DateTimeOffset.UtcNow, 0, status, status >= 400 ? error : null));
+        Trail.Keep(cid, step, type, name, detail, null, at ?? DateTimeOffset.UtcNow, 0, status, status >= 400 ? error : null);
 
     /// <summary>Starts a span under <paramref name="parent"/> when a message or request carried one; else under the current span; else a new trace.</summary>
     internal static Activity? Start(string name, ActivityKind kind, ActivityContext? parent) =>

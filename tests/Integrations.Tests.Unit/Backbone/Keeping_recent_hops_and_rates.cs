@@ -11,18 +11,21 @@ public sealed class Keeping_recent_hops_and_rates
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private static TraceHop Hop(string name, int second) =>
-        new("n", "run", "service", name, null, DateTimeOffset.UnixEpoch.AddSeconds(second), 1, 200, null);
+    private static void Keep(Trail trail, string cid, string name, int second) =>
+        trail.Keep(cid, "run", "service", name, null, null, DateTimeOffset.UnixEpoch.AddSeconds(second), 1, 200, null);
 
     [Fact]
     public void The_trail_finds_a_cids_hops_earliest_first_and_forgets_the_oldest_once_full()
     {
-        var trail = new Trail(capacity: 3);
-        trail.Keep("b", Hop("second", 2));
-        trail.Keep("a", Hop("first", 1));
-        trail.Keep("b", Hop("first", 1));
+        var trail = new Trail("n", capacity: 3);
+        Keep(trail, "b", "second", 2);
+        Keep(trail, "a", "first", 1);
+        Keep(trail, "b", "first", 1);
         Assert.Equal(["first", "second"], trail.Of("b").Select(h => h.Name));
-        trail.Keep("c", Hop("x", 3));
+        Assert.All(trail.Of("b"), h => Assert.Equal("n", h.Node));
+        trail.Keep("c", "channel", "rest", "orders", "GET", "/orders/5", DateTimeOffset.UnixEpoch, 1.23456, 200, null);
+        Assert.Equal("GET /orders/5", Assert.Single(trail.Of("c")).Detail);
+        Assert.Equal(1.235, trail.Of("c")[0].Milliseconds);
         // The ring came round: b's first-kept hop made room.
         Assert.Equal(["first"], trail.Of("b").Select(h => h.Name));
         Assert.Single(trail.Of("a"));
