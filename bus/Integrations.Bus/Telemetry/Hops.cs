@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Integrations.Admin;
 using Integrations.Messages;
 
 namespace Integrations.Bus.Telemetry;

@@ -29,6 +29,7 @@ public sealed class Serving_while_the_broker_is_away(Servers servers)
         await Until(async () => (await node.Channels.GetAsync("/esb/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(5));
         Assert.Equal(HttpStatusCode.OK, (await node.Channels.GetAsync("/esb/ping")).StatusCode);
         var slowest = TimeSpan.Zero;
+        var refused = new List<string>();
         foreach (var call in new Func<Task<HttpResponseMessage>>[] { () => node.Channels.GetAsync("/away/hello?name=Mike"), () => PublishAsync(node) })
         {
             var clock = Stopwatch.StartNew();
@@ -39,9 +40,18 @@ public sealed class Serving_while_the_broker_is_away(Servers servers)
             Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             var cid = response.Headers.GetValues("X-Esb-Cid").Single();
+            refused.Add(cid);
             Assert.Equal(cid, json.RootElement.GetProperty("cid").GetString());
             Assert.Contains($"the message bus is not reachable right now; try again (cid={cid})", json.RootElement.GetProperty("error").GetString());
         }
+
+        // Asked while the bus is away, a trace answers at once from this node: the refused call's hop, with why.
+        var asked = Stopwatch.StartNew();
+        var trace = await node.Api.TraceAsync(refused[0]);
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(2), $"the trace answered after {asked.Elapsed.TotalMilliseconds:0} ms");
+        var hop = Assert.Single(trace.Hops, h => h.Step == "channel");
+        Assert.Equal(("rest", "Hello", 503), (hop.Type, hop.Name, hop.Status));
+        Assert.Contains("the message bus is not reachable right now", hop.Error);
 
         await broker.StartAgainAsync();
         // By itself, with no restart and no config edit: the backbone tries to reconnect every second.
